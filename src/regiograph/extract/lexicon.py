@@ -1,0 +1,152 @@
+"""Everything the extractor knows about Dutch, loaded once.
+
+Sources: ``lexicons/patterns.yaml`` (head words, type nouns, cue phrases, stop words),
+``lexicons/organisations.yaml`` (known organisations), ``lexicons/first_names.txt``, the
+role and sector concept schemes in ``ontology/`` (their Dutch labels are the role and
+sector lexicons) and the reference places.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import yaml
+from rdflib import Graph
+from rdflib.namespace import SKOS
+
+from ..errors import ReferenceDataError
+from ..reference import Gazetteer, load_places
+from ..resources import lexicon_path, resource
+
+
+@dataclass(frozen=True)
+class KnownOrg:
+    name: str
+    aliases: tuple[str, ...]
+    org_type: str
+    collaboration: bool = False
+    location: str | None = None
+    sectors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    known_orgs: tuple[KnownOrg, ...]
+    #: surface form (exact case) -> KnownOrg, for single-word forms and acronyms
+    known_exact: dict[str, KnownOrg]
+    #: lower-cased multi-word surface form -> KnownOrg
+    known_folded: dict[str, KnownOrg]
+    known_regex: re.Pattern[str]
+    first_names: frozenset[str]
+    #: head word (lower) -> type
+    heads: dict[str, str]
+    collaboration_heads: frozenset[str]
+    type_nouns: dict[str, str]
+    cues: tuple[re.Pattern[str], ...]
+    stop_words: frozenset[str]
+    generic: frozenset[str]
+    #: Dutch role label (lower) -> role concept key, longest first
+    roles: dict[str, str]
+    role_regex: re.Pattern[str]
+    #: sector trigger (lower) -> sector key
+    sector_words: dict[str, str]
+    sector_regex: re.Pattern[str]
+    places: Gazetteer
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+def _load_known() -> tuple[KnownOrg, ...]:
+    path = lexicon_path("organisations.yaml")
+    try:
+        entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    except yaml.YAMLError as exc:
+        raise ReferenceDataError(f"organisations.yaml is not valid YAML: {exc}") from exc
+    return tuple(
+        KnownOrg(
+            name=str(e["name"]),
+            aliases=tuple(str(a) for a in e.get("aliases") or ()),
+            org_type=str(e.get("type", "business")),
+            collaboration=bool(e.get("collaboration", False)),
+            location=e.get("location"),
+            sectors=tuple(e.get("sectors") or ()),
+        )
+        for e in entries
+    )
+
+
+def _concept_labels(filename: str, *, hidden: bool) -> dict[str, str]:
+    graph = Graph()
+    graph.parse(resource("ontology", filename), format="turtle")
+    out: dict[str, str] = {}
+    props = [SKOS.prefLabel, SKOS.altLabel] + ([SKOS.hiddenLabel] if hidden else [])
+    for prop in props:
+        for concept, label in graph.subject_objects(prop):
+            lang = getattr(label, "language", None)
+            if lang not in (None, "nl") or not str(concept).startswith("http"):
+                continue
+            key = str(concept).rstrip("/").rsplit("/", 1)[-1]
+            out.setdefault(str(label).lower(), key)
+    return out
+
+
+@lru_cache(maxsize=1)
+def load_lexicon() -> Lexicon:
+    """Load and compile all lexicons (cached for the life of the process)."""
+    patterns = yaml.safe_load(lexicon_path("patterns.yaml").read_text(encoding="utf-8"))
+    known = _load_known()
+    known_exact: dict[str, KnownOrg] = {}
+    known_folded: dict[str, KnownOrg] = {}
+    for org in known:
+        for form in (org.name, *org.aliases):
+            if " " in form or len(form) > 12 and not form.isupper():
+                known_folded.setdefault(form.lower(), org)
+            known_exact.setdefault(form, org)
+    forms = list(known_exact)
+    # names may start after a glued prefix ("fbwkWetterskip"): allow a camel-case boundary
+    known_regex = re.compile(
+        r"(?:(?<![\w&-])|(?<=[a-z]))(?:" + _alternation(forms) + r")(?![\w&]|-\w)"
+    )
+    first_names = frozenset(
+        line.strip()
+        for line in lexicon_path("first_names.txt").read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    )
+    heads = {w.lower(): t for t, spec in patterns["heads"].items() for w in spec["words"]}
+    type_nouns = {w.lower(): t for t, words in patterns["type_nouns"].items() for w in words}
+    roles = _concept_labels("roles.ttl", hidden=False)
+    role_words = list(roles)
+    role_regex = re.compile(
+        r"(?<![\w-])(?:(?:collega|oud|vice|interim|waarnemend|demissionair)[- ])?"
+        r"(" + _alternation(role_words) + r")(?![\w])",
+        re.IGNORECASE,
+    )
+    sectors = _concept_labels("sectors.ttl", hidden=True)
+    # whole words only; a trigger ending in "-" ("it-") is a prefix
+    sector_alts = "|".join(
+        re.escape(w) + ("" if w.endswith("-") else r"(?!\w)")
+        for w in sorted(sectors, key=lambda w: (-len(w), w))
+    )
+    sector_regex = re.compile(r"(?<![\w-])(?:" + sector_alts + r")", re.IGNORECASE)
+    return Lexicon(
+        known_orgs=known,
+        known_exact=known_exact,
+        known_folded=known_folded,
+        known_regex=known_regex,
+        first_names=first_names,
+        heads=heads,
+        collaboration_heads=frozenset(w.lower() for w in patterns["collaboration_heads"]),
+        type_nouns=type_nouns,
+        cues=tuple(re.compile(c, re.IGNORECASE) for c in patterns["cues"]),
+        stop_words=frozenset(w.lower() for w in patterns["stop_words"]),
+        generic=frozenset(w.lower() for w in patterns["generic"]),
+        roles=roles,
+        role_regex=role_regex,
+        sector_words=sectors,
+        sector_regex=sector_regex,
+        places=load_places(),
+    )

@@ -1,0 +1,250 @@
+"""Organisations found through context, and the forms that refer to them.
+
+``acronyms``     "Werkplein Drentsche Aa (WPDA)", "OTP (voorheen Ondernemerstrefpunt)"
+``promote``      named things that are organisations by context: list members next to
+                 known organisations ("NHL Stenden, Firda en Aeres"), names after a type
+                 noun ("chemiebedrijf AkzoNobel"), "in samenwerking met X",
+                 "samenwerkingsverband X", quoted initiatives ("doet mee aan 'Zorg voor
+                 het Noorden'"), "regio X" next to another organisation
+``short_forms``  "De Alliantie" for "De Alliantie van Drachten", "Hanzehogeschool" for
+                 "Hanzehogeschool Groningen", every later use of a defined acronym
+"""
+
+from __future__ import annotations
+
+import re
+
+from .context import Context, OrgSpan, name_key
+from .orgs import clean_piece
+
+_ACRONYM_AFTER = re.compile(r"\s*\((?P<acr>[A-Z][A-Za-z0-9&-]{1,9})\)")
+_ACRONYM_BEFORE = re.compile(
+    r"(?<![\w-])(?P<acr>[A-Z][A-Z0-9&-]{1,8})\s+\((?:voorheen|vroeger|voormalig|v/h|eerder)\s+"
+    r"(?P<old>[^)]{3,80})\)"
+)
+_LIST_GAP = re.compile(
+    r"^\s*(?:,|,?\s+en|,?\s+&|\s+of)\s+(?:(?:de|het)\s+)?$"
+    r"|^\s*,\s*[^,.;:()]{1,40},\s*(?:en\s+)?(?:(?:de|het)\s+)?$"
+)
+_WITH = re.compile(
+    r"(?:in (?:nauwe )?samenwerking met|samen met|samenwerking tussen|partners?)\s+"
+    r"(?:(?:de|het)\s+)?$",
+    re.IGNORECASE,
+)
+_COLLAB_INTRO = re.compile(r"samenwerkingsverband\s+$", re.IGNORECASE)
+_QUOTED = re.compile(r"['‘\"“](?P<name>[A-Z][^'’\"”\n]{3,60}?)['’\"”]")
+_QUOTE_CONTEXT = re.compile(
+    r"(?:mee\s+(?:met|aan)|deel\s+aan|deelnemen\s+aan|onderdeel\s+van|lid\s+van|"
+    r"samenwerking(?:sverband)?|initiatief|project|programma|netwerk|platform)\s*$",
+    re.IGNORECASE,
+)
+_IS_A = re.compile(
+    r"\s+is\s+een\s+(?:(?:publiek-private?|regionale?|landelijke?|noordelijke?|nieuwe)\s+)*"
+    r"(?P<noun>samenwerking(?:sverband)?|stichting|vereniging|netwerk|platform|coöperatie|"
+    r"bedrijf|onderneming|organisatie|kennisinstelling|onderwijsinstelling)\b",
+    re.IGNORECASE,
+)
+_IS_A_TYPES = {"stichting": "civil_society", "vereniging": "civil_society",
+               "coöperatie": "business", "bedrijf": "business", "onderneming": "business",
+               "kennisinstelling": "research", "onderwijsinstelling": "education",
+               "netwerk": "intermediary", "platform": "intermediary"}
+
+
+def _is_place_or_person(ctx: Context, text: str) -> bool:
+    gaz, key = ctx.lexicon.places, text.casefold()
+    if key in gaz.municipality_names or key in gaz.province_names or key in gaz.region_names:
+        return True
+    if key in gaz.towns or key in gaz.ambiguous_towns:
+        return True
+    return text.split(" ")[0] in ctx.lexicon.first_names and len(text.split(" ")) >= 2
+
+
+def _promote(ctx: Context, start: int, end: int, org_type: str, *, collab: bool = False,
+             rule: str, confidence: float = 0.7) -> OrgSpan | None:
+    surface = ctx.text[start:end]
+    return ctx.add_org(OrgSpan(start, end, surface, surface, org_type, collab, rule, confidence))
+
+
+def acronyms(ctx: Context) -> None:
+    """Acronym definitions: the acronym becomes an alias of the organisation."""
+    text = ctx.text
+    for span in list(ctx.orgs):
+        match = _ACRONYM_AFTER.match(text, span.end)
+        if match and match.group("acr") != span.name and not span.rule == "government":
+            span.aliases.add(match.group("acr"))
+    for index, named in ctx.named.items():
+        for start, end, piece in named:
+            match = _ACRONYM_AFTER.match(text, end)
+            if match and not _is_place_or_person(ctx, piece) and len(piece.split()) >= 2:
+                span = _promote(ctx, start, end, "intermediary", rule="acronym", confidence=0.75)
+                if span:
+                    span.aliases.add(match.group("acr"))
+    for match in _ACRONYM_BEFORE.finditer(text):
+        acr, old = match.group("acr"), match.group("old").strip()
+        span = ctx.add_org(OrgSpan(match.start("acr"), match.end("acr"), acr, acr,
+                                   "intermediary", False, "acronym", 0.8, aliases={old}))
+        if span is None:
+            owner = next((s for s in ctx.orgs if s.start <= match.start() < s.end), None)
+            if owner:
+                owner.aliases.add(old)
+
+
+def promote(ctx: Context) -> None:
+    """Named things that context shows to be organisations."""
+    lex, text = ctx.lexicon, ctx.text
+    for index, seg in enumerate(ctx.segments):
+        named = [(a, b, t) for a, b, t in ctx.named.get(index, []) if not ctx.overlaps(a, b)]
+        for a, b, piece in named:
+            before = text[max(seg.start, a - 60):a]
+            if _is_place_or_person(ctx, piece):
+                continue
+            noun = re.search(r"([\w-]+)\s+$", before)
+            noun_type = lex.type_nouns.get(noun.group(1).lower()) if noun else None
+            if noun_type and noun_type != "government":
+                _promote(ctx, a, b, noun_type, rule="type-noun", confidence=0.8)
+            elif _COLLAB_INTRO.search(before):
+                _promote(ctx, a, b, "intermediary", collab=True, rule="samenwerkingsverband",
+                         confidence=0.85)
+            elif _WITH.search(before):
+                _promote(ctx, a, b, "business", rule="partner", confidence=0.7)
+        _promote_lists(ctx, seg, index)
+    _quoted(ctx)
+    _lowercase_regio(ctx)
+
+
+def _promote_lists(ctx: Context, seg, index: int) -> None:
+    lex, text = ctx.lexicon, ctx.text
+    items = [(s.start, s.end, s) for s in ctx.orgs_in(seg)]
+    items += [(a, b, None) for a, b, t in ctx.named.get(index, [])
+              if not ctx.overlaps(a, b) and not _is_place_or_person(ctx, t)]
+    items.sort(key=lambda x: x[0])
+    groups: list[list[tuple[int, int, OrgSpan | None]]] = []
+    for item in items:
+        if groups and _LIST_GAP.match(text[groups[-1][-1][1]:item[0]]):
+            groups[-1].append(item)
+        else:
+            groups.append([item])
+    cue = any(c.search(seg.text) for c in lex.cues)
+    for group in groups:
+        known = [s for _, _, s in group if s is not None]
+        candidates = [(a, b) for a, b, s in group if s is None]
+        if not candidates or not known:
+            continue
+        noun = re.search(r"([\w-]+)\s+(?:(?:de|het)\s+)?$", text[seg.start:group[0][0]])
+        noun_type = lex.type_nouns.get(noun.group(1).lower()) if noun else None
+        if len(known) >= 2 or noun_type or cue:
+            for a, b in candidates:
+                _promote(ctx, a, b, noun_type if noun_type not in (None, "government")
+                         else "business", rule="list", confidence=0.7)
+
+
+def _quoted(ctx: Context) -> None:
+    """Quoted initiatives that organisations join become collaborations."""
+    text = ctx.text
+    names: set[str] = set()
+    for match in _QUOTED.finditer(text):
+        name = match.group("name").strip()
+        if len(name.split()) < 2 or len(name.split()) > 8:
+            continue
+        if _QUOTE_CONTEXT.search(text[max(0, match.start() - 40):match.start()]):
+            names.add(name)
+    for name in names:
+        for match in re.finditer(re.escape(name), text):
+            same = [s for s in ctx.orgs if s.start == match.start() and s.end == match.end()]
+            for span in same:
+                span.collaboration = True
+            if not same:
+                ctx.add_org(OrgSpan(match.start(), match.end(), name, name, "intermediary",
+                                    True, "quoted", 0.75))
+
+
+def _lowercase_regio(ctx: Context) -> None:
+    """"de regio Eemsdelta" is a body when it is coordinated with another organisation."""
+    text = ctx.text
+    pattern = re.compile(r"\bregio\s+[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*")
+    for match in pattern.finditer(text):
+        if ctx.overlaps(match.start(), match.end()):
+            continue
+        before = text[max(0, match.start() - 12):match.start()]
+        after = text[match.end():match.end() + 12]
+        left = re.search(r"\ben\s+(?:de\s+)?$", before) and any(
+            0 <= match.start() - s.end <= 12 for s in ctx.orgs)
+        right = re.match(r"\s+en\s+", after) and any(
+            0 <= s.start - match.end() <= 12 for s in ctx.orgs)
+        if left or right:
+            surface = match.group(0)
+            ctx.add_org(OrgSpan(match.start(), match.end(), surface, "Regio" + surface[5:],
+                                "government", True, "regio", 0.75))
+
+
+def is_a(ctx: Context) -> None:
+    """"OTP is een stichting", "Twente Board, een publiek-privaat samenwerkingsverband"."""
+    text = ctx.text
+    for span in list(ctx.orgs):
+        match = _IS_A.match(text, span.end) or re.match(
+            r",\s+een\s+(?:[\w-]+\s+){0,2}(?P<noun>samenwerkingsverband|netwerk|platform)\b",
+            text[span.end:span.end + 80])
+        if not match:
+            continue
+        noun = match.group("noun").lower()
+        same = [s for s in ctx.orgs if name_key(s.name) == name_key(span.name)]
+        for s in same:
+            if noun.startswith("samenwerking"):
+                s.collaboration = True
+            elif noun in _IS_A_TYPES and s.rule in ("acronym", "list", "partner", "head", "alias"):
+                s.org_type = _IS_A_TYPES[noun]
+
+
+def short_forms(ctx: Context) -> None:
+    """Map short forms and acronyms to the full name used elsewhere in the document."""
+    text, lex = ctx.text, ctx.lexicon
+    # every occurrence of an alias (acronym, former name) is the organisation
+    for span in list(ctx.orgs):
+        forms = set(span.aliases)
+        if span.rule not in ("government", "regio", "implied", "ministry"):
+            forms.add(span.surface)  # later uses of a name found once by its context
+        for alias in sorted(forms):
+            if len(alias) < 2 or alias.casefold() in ctx.lexicon.generic:
+                continue
+            flags = 0 if alias.isupper() else re.IGNORECASE
+            for match in re.finditer(rf"(?<![\w-]){re.escape(alias)}(?![\w-])", text, flags):
+                if not ctx.overlaps(match.start(), match.end()):
+                    ctx.add_org(OrgSpan(match.start(), match.end(), match.group(0), span.name,
+                                        span.org_type, span.collaboration, "alias",
+                                        span.confidence))
+    canon = ctx.canonical()
+    longer = sorted(canon.values(), key=lambda s: -len(s.name))
+    # a name that is the start of a longer name in the same document is its short form
+    for span in sorted(ctx.orgs, key=lambda s: len(s.name)):
+        key = name_key(span.name)
+        for other in longer:
+            okey = name_key(other.name)
+            if okey == key or not okey.startswith(key + " ") and not okey.startswith(key + "-"):
+                continue
+            if span.rule == "known" and lex.known_exact.get(span.surface) is not None:
+                continue  # two different known organisations ("VNO-NCW", "VNO-NCW Noord")
+            if span.rule in ("government",) or other.rule == "government":
+                continue
+            span.aliases.add(span.surface)
+            span.name = other.name
+            span.org_type = other.org_type
+            span.collaboration = span.collaboration or other.collaboration
+            break
+    # "De Alliantie": the bare head word of a collaboration named in full elsewhere
+    for span in longer:
+        if not span.collaboration or len(span.name.split()) < 2:
+            continue
+        head = span.name.split()[0]
+        if head.lower() in ("de", "het"):
+            head = span.name.split()[1]
+        if head.lower() not in lex.collaboration_heads:
+            continue
+        pattern = rf"\b(?:[Dd]e|[Hh]et|[Dd]eze)\s+{re.escape(head)}(?![\w-])(?!\s+[A-Z])"
+        for match in re.finditer(pattern, text):
+            start = match.end() - len(head)
+            if not ctx.overlaps(start, match.end()):
+                ctx.add_org(OrgSpan(start, match.end(), head, span.name, span.org_type, True,
+                                    "short-form", span.confidence))
+
+
+__all__ = ["acronyms", "clean_piece", "is_a", "promote", "short_forms"]
