@@ -1,0 +1,21 @@
+"""regiograph: knowledge graphs of regional stakeholders from Dutch documents.
+
+Library first: every command-line command is a function here.
+
+>>> import regiograph
+>>> regiograph.__version__
+'0.1.0'
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+__all__ = ["__version__", "build"]
+
+
+def build(inputs, out, **kwargs):
+    """Build the stakeholder graph of ``inputs`` into ``out`` (see :func:`regiograph.pipeline.build`)."""
+    from .pipeline import build as _build
+
+    return _build(inputs if not isinstance(inputs, (str, bytes)) else [inputs], out, **kwargs)

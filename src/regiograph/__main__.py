@@ -1,0 +1,5 @@
+"""``python -m regiograph`` runs the command line."""
+
+from .cli import main
+
+main()

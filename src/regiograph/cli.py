@@ -1,0 +1,200 @@
+"""The ``regiograph`` command line: a thin layer over the library.
+
+Every command calls one library function. Errors the library raises are printed as one
+line ``Error: <what> (<fix>)`` on stderr, with a non-zero exit code.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import RegiographError, UsageError
+
+
+class _Group(click.Group):
+    """Turns library errors into one-line messages."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except RegiographError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("Error: interrupted (nothing was written)", err=True)
+            ctx.exit(130)
+
+
+def table(headers: list[str], rows: list[list[object]]) -> str:
+    """A plain aligned text table (numbers right-aligned)."""
+    cells = [[str(c) for c in row] for row in rows]
+    widths = [max(len(h), *(len(r[i]) for r in cells)) if cells else len(h)
+              for i, h in enumerate(headers)]
+    numeric = [all(isinstance(r[i], int | float) for r in rows) and rows for i in
+               range(len(headers))]
+
+    def line(values: list[str]) -> str:
+        return "  ".join(v.rjust(w) if numeric[i] else v.ljust(w)
+                         for i, (v, w) in enumerate(zip(values, widths, strict=True))).rstrip()
+
+    out = [line(headers), "  ".join("-" * w for w in widths)]
+    out += [line(r) for r in cells]
+    return "\n".join(out)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="regiograph")
+def main() -> None:
+    """Turn Dutch documents about regional collaboration into a knowledge graph of
+    stakeholders (W3C ORG, RDF), and query, validate and export it.
+
+    Start with:  regiograph build data/corpus --out build
+    """
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", "-o", required=True, type=click.Path(path_type=Path),
+              help="Output directory (replaced atomically when the build succeeds).")
+@click.option("--strict", is_flag=True, help="Fail when any input document is skipped.")
+@click.option("--curation", type=click.Path(path_type=Path), default=None,
+              help="Curation file (default: data/curation.yaml when it exists).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+def build(inputs: tuple[Path, ...], out: Path, strict: bool, curation: Path | None,
+          quiet: bool) -> None:
+    """Build the stakeholder graph of INPUTS (files or folders) into --out.
+
+    Writes OUT/graph.trig (one named graph per document), OUT/graph.ttl (their union),
+    OUT/store (the pyoxigraph store that `query` reads) and OUT/build-report.json.
+    Unreadable documents are skipped with a warning and listed in the report.
+    """
+    from .pipeline import build as run_build
+
+    bar = None
+    show = not quiet and sys.stderr.isatty()
+
+    def progress(done: int, total: int, name: str) -> None:
+        nonlocal bar
+        if not show:
+            return
+        if bar is None:
+            bar = click.progressbar(length=total, label="Extracting", file=sys.stderr)
+            bar.__enter__()
+        bar.update(1)
+        if done == total:
+            bar.__exit__(None, None, None)
+
+    def warn(skipped) -> None:
+        click.echo(f"Warning: skipped {skipped.path}: {skipped.reason}", err=True)
+
+    report = run_build(list(inputs), out, strict=strict, curation=curation, progress=progress,
+                       on_skip=warn)
+    counts = report.counts
+    rows = [[key.replace("_", " "), counts[key]] for key in (
+        "documents_read", "documents_skipped", "organisations", "collaborations", "persons",
+        "memberships", "roles", "places")]
+    click.echo(table(["built", "count"], rows))
+    click.echo(f"\nGraph written to {out}/ (graph.trig, graph.ttl, store/, build-report.json) "
+               f"in {report.seconds['total']:.1f} s")
+
+
+def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
+    params: dict[str, str] = {}
+    for item in values:
+        if "=" not in item:
+            raise UsageError(f"--param {item!r} is not name=value",
+                             hint='write it as --param name="NHL Stenden"')
+        name, value = item.split("=", 1)
+        params[name.strip()] = value
+    return params
+
+
+@main.command()
+@click.argument("query", required=False)
+@click.option("-e", "--expression", help="A SPARQL query given on the command line.")
+@click.option("--store", "store_dir", type=click.Path(path_type=Path), default=Path("build"),
+              show_default=True, help="Build directory (or its store/) to query.")
+@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
+              help="Bind a query parameter (repeatable); values are bound as RDF terms.")
+@click.option("--format", "-f", "fmt", type=click.Choice(["table", "csv", "json", "md"]),
+              default="table", show_default=True, help="Output format.")
+def query(query: str | None, expression: str | None, store_dir: Path,
+          params: tuple[str, ...], fmt: str) -> None:
+    """Run a SPARQL query: a saved query NAME, a FILE.rq, or -e "SPARQL".
+
+    Examples:
+
+        regiograph query 03_partners_of --param name="NHL Stenden"
+
+        regiograph query -e "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    """
+    from . import query as q
+    from .store import open_store
+
+    if bool(query) == bool(expression):
+        raise UsageError("give either a query name or file, or -e SPARQL",
+                         hint="run `regiograph queries` to list the saved queries")
+    values = _parse_params(params)
+    if expression:
+        text, bound = expression, q.bind(values)
+    else:
+        text, bound, _saved = q.prepare(query, values)
+    result = q.run(open_store(store_dir), text, bound)
+    click.echo(q.format_result(result, fmt))
+
+
+@main.command()
+def queries() -> None:
+    """List the saved queries with their titles and parameters."""
+    from .query import load_saved_queries
+
+    rows = []
+    for name, saved in load_saved_queries().items():
+        params = ", ".join(f"{p.name}={p.default!r}" if p.default is not None else p.name
+                           for p in saved.params)
+        rows.append([name, saved.title_en, saved.title_nl, params or "-"])
+    click.echo(table(["name", "title", "titel", "parameters"], rows))
+
+
+@main.command()
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.option("--limit", default=20, show_default=True, help="Violations to print at most.")
+def validate(directory: Path, limit: int) -> None:
+    """Check the graph in DIRECTORY against the SHACL shapes (exit 1 on violations)."""
+    from .validate import validate_build
+
+    report = validate_build(directory)
+    if report.conforms:
+        click.echo(f"{directory}: conforms to ontology/shapes.ttl (0 violations)")
+        return
+    click.echo(f"{directory}: {len(report.violations)} violation(s) of ontology/shapes.ttl")
+    rows = [[v.severity, v.focus, v.path, v.message] for v in report.violations[:limit]]
+    click.echo(table(["severity", "focus node", "path", "message"], rows))
+    sys.exit(1)
+
+
+@main.command()
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.option("--format", "-f", "fmt", required=True,
+              type=click.Choice(["ttl", "trig", "nt", "nq", "jsonld"]), help="RDF format.")
+@click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
+              help="File to write (default: DIRECTORY/graph.FORMAT; '-' for stdout).")
+def export(directory: Path, fmt: str, output: Path | None) -> None:
+    """Export the graph in DIRECTORY as Turtle, TriG, N-Triples, N-Quads or JSON-LD."""
+    from .store import load_dataset, serialise, write_atomic
+
+    data = serialise(load_dataset(directory), fmt)
+    if output is not None and str(output) == "-":
+        click.echo(data.decode("utf-8"), nl=False)
+        return
+    target = output or directory / f"graph.{fmt}"
+    write_atomic(target, data)
+    click.echo(f"Wrote {target} ({len(data):,} bytes)")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
