@@ -94,23 +94,23 @@ def test_former_name_in_brackets_is_an_alias():
 
 
 def test_list_members_next_to_known_organisations_are_promoted_with_the_type_noun():
-    result = run("De onderwijsinstellingen NHL Stenden, Firda en Aeres tekenen het "
+    result = run("De onderwijsinstellingen NHL Stenden, Noordkaap en Wadwijs tekenen het "
                  "Onderwijsakkoord Fryslân.")
     found = orgs(result)
-    assert found["Firda"] == ("education", False)
-    assert found["Aeres"] == ("education", False)
+    assert found["Noordkaap"] == ("education", False)
+    assert found["Wadwijs"] == ("education", False)
     assert found["Onderwijsakkoord Fryslân"][1] is True
 
 
 def test_head_word_compounds_and_place_tails():
-    result = run("In Drenthe doen ziekenhuis Bethesda in Hoogeveen en het Wilhelminaziekenhuis "
+    result = run("In Drenthe doen ziekenhuis Dellewal in Hoogeveen en het Zuiderziekenhuis "
                  "in Assen mee met 'Zorg voor het Noorden'.")
     found = orgs(result)
-    assert found["Bethesda"] == ("healthcare", False)
-    assert found["Wilhelminaziekenhuis"] == ("healthcare", False)
+    assert found["Dellewal"] == ("healthcare", False)
+    assert found["Zuiderziekenhuis"] == ("healthcare", False)
     assert found["Zorg voor het Noorden"][1] is True
-    assert members(result) == {("Bethesda", "Zorg voor het Noorden"),
-                               ("Wilhelminaziekenhuis", "Zorg voor het Noorden")}
+    assert members(result) == {("Dellewal", "Zorg voor het Noorden"),
+                               ("Zuiderziekenhuis", "Zorg voor het Noorden")}
     assert {p.code for p in result.places} == {"PV22", "GM0118", "GM0106"}
 
 
@@ -212,11 +212,11 @@ def test_signing_date_and_since_year():
 
 
 def test_sectors_of_a_collaboration_and_of_a_typed_company():
-    result = run("Philips en NHL Stenden werken samen in de Alliantie van Drachten op het gebied "
+    result = run("Philips en NHL Stenden werken samen in de Alliantie van Sneek op het gebied "
                  "van onderwijs, zorg en innovatieve maakindustrie. Het chemiebedrijf Nouryon "
                  "doet niet mee.")
     assert {"onderwijs", "zorg", "techniek-en-maakindustrie"} <= set(
-        result.sectors["Alliantie van Drachten"])
+        result.sectors["Alliantie van Sneek"])
     assert "chemie" in result.sectors["Nouryon"]
 
 

@@ -6,6 +6,7 @@ truth; ``src/regiograph/resources/`` links to them so an installed package finds
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from .errors import ReferenceDataError
@@ -29,7 +30,14 @@ def resource(*parts: str) -> Path:
 
 
 def lexicon_path(name: str) -> Path:
-    """Path of a lexicon file shipped with the extractor."""
+    """Path of a lexicon file of the extractor.
+
+    A file of the same name in the folder named by the ``REGIOGRAPH_LEXICONS`` environment
+    variable replaces the shipped one (for regional or experimental lexicons).
+    """
+    override = os.environ.get("REGIOGRAPH_LEXICONS")
+    if override and (Path(override) / name).exists():
+        return Path(override) / name
     path = PACKAGE_DIR / "extract" / "lexicons" / name
     if not path.exists():
         raise ReferenceDataError(f"missing lexicon {name}", hint="reinstall regiograph")

@@ -48,6 +48,7 @@ for _name, _func in (
     ("government", orgs.government),
     ("persons", people.persons),
     ("head_words", orgs.head_words),
+    ("merge_adjacent", orgs.merge_adjacent),
     ("acronyms", names.acronyms),
     ("promote", names.promote),
     ("short_forms", names.short_forms),

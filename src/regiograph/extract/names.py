@@ -221,8 +221,6 @@ def short_forms(ctx: Context) -> None:
             okey = name_key(other.name)
             if okey == key or not okey.startswith(key + " ") and not okey.startswith(key + "-"):
                 continue
-            if span.rule == "known" and lex.known_exact.get(span.surface) is not None:
-                continue  # two different known organisations ("VNO-NCW", "VNO-NCW Noord")
             if span.rule in ("government",) or other.rule == "government":
                 continue
             span.aliases.add(span.surface)

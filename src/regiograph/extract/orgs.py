@@ -215,6 +215,31 @@ def head_words(ctx: Context) -> None:
                     ctx.named.setdefault(index, []).append((start, start + len(piece), piece))
 
 
+def merge_adjacent(ctx: Context) -> None:
+    """Join organisation spans that stand side by side in one name: "Landelijke Regiegroep"
+    + "Techniekpact", "IBM" + "Services Center Benelux", "VNO-NCW" + "MKB Noord"."""
+    text = ctx.text
+    spans = sorted(ctx.orgs, key=lambda s: s.start)
+    i = 0
+    while i < len(spans) - 1:
+        left, right = spans[i], spans[i + 1]
+        joinable = (text[left.end:right.start] == " "
+                    and left.rule in ("known", "head") and right.rule in ("known", "head")
+                    and not right.name.startswith(("gemeente ", "provincie ")))
+        if not joinable:
+            i += 1
+            continue
+        owner = left if left.rule == "known" or right.rule != "head" else right
+        surface = text[left.start:right.end]
+        merged = OrgSpan(left.start, right.end, surface, surface, owner.org_type,
+                         left.collaboration or right.collaboration, "head",
+                         min(left.confidence, right.confidence), sectors=set(owner.sectors))
+        ctx.orgs.remove(left)
+        ctx.orgs.remove(right)
+        ctx.orgs.append(merged)
+        spans[i:i + 2] = [merged]
+
+
 def _free_pieces(ctx: Context, start: int, chunk: str) -> list[tuple[int, str]]:
     """Parts of a chunk that no organisation or person span covers yet."""
     end = start + len(chunk)

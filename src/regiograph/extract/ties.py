@@ -109,6 +109,12 @@ def memberships(ctx: Context) -> None:
             collab = next((c for c in collabs if re.search(
                 r"(?:\bin|\baan|\bbinnen|\bmet|\bvoor)\s+(?:de\s+|het\s+|een\s+samenwerking\s+in\s+"
                 r"(?:de\s+|het\s+)?)?$", text[max(seg.start, c.start - 40):c.start])), collabs[0])
+        if collab is None and big_subject is not None and index > 0:
+            # "... de Universiteit van het Noorden. De RUG, NHL Stenden, ... en het UMCG willen"
+            previous = [s for s in ctx.orgs_in(ctx.segments[index - 1]) if s.collaboration]
+            if len(_distinct(previous)) == 1 and \
+                    ctx.segments[index - 1].paragraph == seg.paragraph:
+                collab = previous[0]
         if collab is None:
             anaphor = _ANAPHOR.search(seg.text)
             if anaphor and not _OWN.search(seg.text):
