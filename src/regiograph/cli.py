@@ -196,5 +196,33 @@ def export(directory: Path, fmt: str, output: Path | None) -> None:
     click.echo(f"Wrote {target} ({len(data):,} bytes)")
 
 
+@main.command()
+@click.argument("corpus", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--gold", required=True, type=click.Path(path_type=Path),
+              help="Gold annotations (YAML, the format of tests/gold/seeds.yaml).")
+@click.option("--details", is_flag=True, help="List every miss, false hit and duplicate.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Keep the build in this directory (default: a temporary one).")
+def evaluate(corpus: tuple[Path, ...], gold: Path, details: bool, as_json: bool,
+             out: Path | None) -> None:
+    """Build CORPUS and score the graph against gold annotations.
+
+    Prints precision, recall and F1 for organisations, persons, roles, memberships, ties
+    and places, type accuracy and macro F1: the same numbers as the reference scorer.
+    """
+    import json
+
+    from .evaluate import evaluate as run_evaluation
+
+    result = run_evaluation(list(corpus), gold, out=out, details=details)
+    if as_json:
+        click.echo(json.dumps(result.to_dict()))
+        return
+    for note in result.notes:
+        click.echo(note)
+    click.echo(result.format_table())
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
