@@ -20,10 +20,7 @@ DOC_A = (
     "De gemeente Emmen, NHL Stenden en Drenthe College slaan de handen ineen in de "
     "Alliantie van Emmen.\n"
 )
-DOC_B = (
-    "Nieuws\n\n"
-    "Isabelle Diks, wethouder gemeente Leeuwarden, opent het gebouw.\n"
-)
+DOC_B = "Nieuws\n\nIsabelle Diks, wethouder gemeente Leeuwarden, opent het gebouw.\n"
 
 
 @pytest.fixture()
@@ -64,10 +61,17 @@ def test_build_prints_the_summary_table(corpus: Path, tmp_path: Path):
         "roles                  1\n"
         "places                 2"
     )
-    assert re.fullmatch(rf"Graph written to {re.escape(str(out))}/ \(graph\.trig, graph\.ttl, "
-                        r"store/, build-report\.json\) in \d+\.\d s\n", footer)
+    assert re.fullmatch(
+        rf"Graph written to {re.escape(str(out))}/ \(graph\.trig, graph\.ttl, "
+        r"store/, build-report\.json\) in \d+\.\d s\n",
+        footer,
+    )
     assert sorted(p.name for p in out.iterdir()) == [
-        "build-report.json", "graph.trig", "graph.ttl", "store"]
+        "build-report.json",
+        "graph.trig",
+        "graph.ttl",
+        "store",
+    ]
     report = json.loads((out / "build-report.json").read_text())
     assert report["documents"] == ["a.txt", "b.txt"]
     assert result.stderr == ""
@@ -88,7 +92,10 @@ def test_bad_inputs_are_skipped_with_one_line_each(corpus: Path, tmp_path: Path)
     assert "documents skipped      3" in result.stdout
     report = json.loads((out / "build-report.json").read_text())
     assert [s["reason"] for s in report["skipped"]] == [
-        "empty file (0 bytes)", "binary content, not text", "undecodable (broken UTF-16)"]
+        "empty file (0 bytes)",
+        "binary content, not text",
+        "undecodable (broken UTF-16)",
+    ]
 
 
 def test_nothing_readable_fails_and_keeps_the_previous_build(built: Path, tmp_path: Path):
@@ -122,29 +129,64 @@ def test_missing_input_is_a_usage_error(tmp_path: Path):
 
 
 def test_query_ad_hoc_with_a_bound_parameter(built: Path):
-    result = invoke("query", "--store", str(built), "-e",
-                    "SELECT ?part ?label WHERE { ?o skos:prefLabel ?label . "
-                    "FILTER(CONTAINS(?label, ?part)) } ORDER BY ?label",
-                    "--param", "part=Emmen", "--format", "csv")
+    result = invoke(
+        "query",
+        "--store",
+        str(built),
+        "-e",
+        "SELECT ?part ?label WHERE { ?o skos:prefLabel ?label . "
+        "FILTER(CONTAINS(?label, ?part)) } ORDER BY ?label",
+        "--param",
+        "part=Emmen",
+        "--format",
+        "csv",
+    )
     assert result.exit_code == 0, result.output
     # the organisations and the municipality (a reference place) whose label has "Emmen"
-    assert result.stdout.splitlines() == ["part,label", "Emmen,Alliantie van Emmen",
-                                          "Emmen,Emmen", "Emmen,gemeente Emmen"]
+    assert result.stdout.splitlines() == [
+        "part,label",
+        "Emmen,Alliantie van Emmen",
+        "Emmen,Emmen",
+        "Emmen,gemeente Emmen",
+    ]
 
 
 def test_query_parameter_with_quotes_and_braces_is_one_literal(built: Path):
-    result = invoke("query", "03_partners_of", "--store", str(built),
-                    "--param", 'name=x" } ; DROP ALL ; #', "--format", "csv")
+    result = invoke(
+        "query",
+        "03_partners_of",
+        "--store",
+        str(built),
+        "--param",
+        'name=x" } ; DROP ALL ; #',
+        "--format",
+        "csv",
+    )
     assert result.exit_code == 0, result.output
     assert len(result.stdout.splitlines()) == 1  # the header only
-    again = invoke("query", "--store", str(built), "-e",
-                   "SELECT (COUNT(*) AS ?n) WHERE { ?s a org:Membership }", "--format", "csv")
+    again = invoke(
+        "query",
+        "--store",
+        str(built),
+        "-e",
+        "SELECT (COUNT(*) AS ?n) WHERE { ?s a org:Membership }",
+        "--format",
+        "csv",
+    )
     assert again.stdout.splitlines() == ["n", "4"]
 
 
 def test_saved_query_partners(built: Path):
-    result = invoke("query", "03_partners_of", "--store", str(built),
-                    "--param", "name=NHL Stenden", "--format", "json")
+    result = invoke(
+        "query",
+        "03_partners_of",
+        "--store",
+        str(built),
+        "--param",
+        "name=NHL Stenden",
+        "--format",
+        "json",
+    )
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)
     assert sorted(r["partner_label"] for r in rows) == ["Drenthe College", "gemeente Emmen"]
@@ -155,28 +197,34 @@ def test_unknown_saved_query_suggests_a_close_name(built: Path):
     assert result.exit_code == 1
     assert result.stderr == (
         "Error: unknown query '03_partner_of' (did you mean 03_partners_of or "
-        "04_partners_of_partners? run `regiograph queries` to list the saved queries)\n")
+        "04_partners_of_partners? run `regiograph queries` to list the saved queries)\n"
+    )
 
 
 def test_query_without_a_store_says_how_to_build_one(tmp_path: Path):
     result = invoke("query", "01_most_connected_organisations", "--store", str(tmp_path / "x"))
     assert result.exit_code == 1
-    assert result.stderr == (f"Error: no graph store at {tmp_path / 'x'} "
-                             "(build one first: regiograph build data/corpus --out build)\n")
+    assert result.stderr == (
+        f"Error: no graph store at {tmp_path / 'x'} "
+        "(build one first: regiograph build data/corpus --out build)\n"
+    )
 
 
 def test_query_needs_exactly_one_query(built: Path):
     result = invoke("query", "--store", str(built))
     assert result.exit_code == 2
-    assert result.stderr == ("Error: give either a query name or file, or -e SPARQL "
-                             "(run `regiograph queries` to list the saved queries)\n")
+    assert result.stderr == (
+        "Error: give either a query name or file, or -e SPARQL "
+        "(run `regiograph queries` to list the saved queries)\n"
+    )
 
 
 def test_bad_param_syntax(built: Path):
     result = invoke("query", "03_partners_of", "--store", str(built), "--param", "name")
     assert result.exit_code == 2
-    assert result.stderr == ("Error: --param 'name' is not name=value "
-                             "(write it as --param name=\"NHL Stenden\")\n")
+    assert result.stderr == (
+        "Error: --param 'name' is not name=value (write it as --param name=\"NHL Stenden\")\n"
+    )
 
 
 def test_queries_lists_every_saved_query():
@@ -195,7 +243,7 @@ def test_validate_conforms(built: Path):
 
 def test_validate_reports_violations(built: Path):
     trig = (built / "graph.trig").read_text(encoding="utf-8")
-    broken = trig.replace("org:classification orgtype:government", "rdfs:comment \"x\"", 1)
+    broken = trig.replace("org:classification orgtype:government", 'rdfs:comment "x"', 1)
     assert broken != trig
     (built / "graph.trig").write_text(broken, encoding="utf-8")
     result = invoke("validate", str(built))
@@ -213,8 +261,12 @@ def test_export_formats_parse_back(built: Path, fmt: str):
     target = built / f"graph.{fmt}"
     assert result.stdout.startswith(f"Wrote {target} (")
     ds = Dataset()
-    ds.parse(target, format={"ttl": "turtle", "nt": "nt", "nq": "nquads", "trig": "trig",
-                             "jsonld": "json-ld"}[fmt])
+    ds.parse(
+        target,
+        format={"ttl": "turtle", "nt": "nt", "nq": "nquads", "trig": "trig", "jsonld": "json-ld"}[
+            fmt
+        ],
+    )
     assert len(ds) > 1000
 
 
@@ -230,11 +282,11 @@ def test_every_command_has_help_and_a_readme_section():
 
 def test_console_script_and_module_entry_point():
     script = Path(sys.executable).parent / "regiograph"
-    result = subprocess.run([str(script), "--version"], capture_output=True, text=True,
-                            check=False)
+    result = subprocess.run([str(script), "--version"], capture_output=True, text=True, check=False)
     assert result.returncode == 0
     assert result.stdout == "regiograph, version 0.1.0\n"
-    result = subprocess.run([sys.executable, "-m", "regiograph", "--help"],
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "regiograph", "--help"], capture_output=True, text=True, check=False
+    )
     assert result.returncode == 0
     assert "Usage: python -m regiograph" in result.stdout

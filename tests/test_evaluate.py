@@ -28,11 +28,13 @@ from regiograph.evaluate import (
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 LEXICONS = Path(regiograph.__file__).resolve().parent / "extract" / "lexicons"
-MISSING_LEXICONS = [n for n in ("organisations.yaml", "first_names.txt")
-                    if not (LEXICONS / n).exists()]
+MISSING_LEXICONS = [
+    n for n in ("organisations.yaml", "first_names.txt") if not (LEXICONS / n).exists()
+]
 needs_lexicons = pytest.mark.skipif(
     bool(MISSING_LEXICONS),
-    reason=f"extractor lexicons not written yet: {', '.join(MISSING_LEXICONS)}")
+    reason=f"extractor lexicons not written yet: {', '.join(MISSING_LEXICONS)}",
+)
 
 TINY_TTL = """\
 @prefix ex: <http://example.org/> .
@@ -94,31 +96,41 @@ ex:r2 a org:Membership ; org:member ex:jan ; org:organization ex:alliance ;
     org:role "voorzitter" ; prov:wasDerivedFrom ex:docA .
 """
 
-TINY_GOLD = {"version": 1, "documents": {
-    "doc-a.txt": {
-        "organisations": [
-            {"id": "alliance", "names": ["Alliantie Noord"], "types": ["collaboration"]},
-            {"id": "rug", "names": ["Rijksuniversiteit Groningen", "RUG"],
-             "types": ["education"]},
-            {"id": "gem-x", "names": ["gemeente Smallingerland"], "types": ["government"]},
-            {"id": "hanze", "names": ["Hanzehogeschool"], "types": ["education"]},
-            {"id": "philips", "names": ["Philips"], "types": ["business"]},
-        ],
-        "optional_organisations": [["Open Drachten"]],
-        "persons": [{"names": ["Jan de Vries", "J. de Vries"]}, {"names": ["Anna Bakker"]}],
-        "roles": [{"person": "Jan de Vries", "role": ["wethouder"], "org": "gem-x"},
-                  {"person": "Anna Bakker", "role": ["directeur"], "org": "hanze"}],
-        "memberships": [{"collaboration": "alliance", "members": ["rug", "gem-x", "philips"]},
-                        {"collaboration": None, "members": ["gem-x", "hanze"]}],
-        "optional_ties": [["rug", "hanze"]],
-        "places": [["GM0140", "GM1900"], "PV22"],
-        "optional_places": ["PV21"],
+TINY_GOLD = {
+    "version": 1,
+    "documents": {
+        "doc-a.txt": {
+            "organisations": [
+                {"id": "alliance", "names": ["Alliantie Noord"], "types": ["collaboration"]},
+                {
+                    "id": "rug",
+                    "names": ["Rijksuniversiteit Groningen", "RUG"],
+                    "types": ["education"],
+                },
+                {"id": "gem-x", "names": ["gemeente Smallingerland"], "types": ["government"]},
+                {"id": "hanze", "names": ["Hanzehogeschool"], "types": ["education"]},
+                {"id": "philips", "names": ["Philips"], "types": ["business"]},
+            ],
+            "optional_organisations": [["Open Drachten"]],
+            "persons": [{"names": ["Jan de Vries", "J. de Vries"]}, {"names": ["Anna Bakker"]}],
+            "roles": [
+                {"person": "Jan de Vries", "role": ["wethouder"], "org": "gem-x"},
+                {"person": "Anna Bakker", "role": ["directeur"], "org": "hanze"},
+            ],
+            "memberships": [
+                {"collaboration": "alliance", "members": ["rug", "gem-x", "philips"]},
+                {"collaboration": None, "members": ["gem-x", "hanze"]},
+            ],
+            "optional_ties": [["rug", "hanze"]],
+            "places": [["GM0140", "GM1900"], "PV22"],
+            "optional_places": ["PV21"],
+        },
+        "doc-missing.txt": {
+            "organisations": [{"id": "snn", "names": ["SNN"], "types": ["government"]}],
+            "places": ["PV20"],
+        },
     },
-    "doc-missing.txt": {
-        "organisations": [{"id": "snn", "names": ["SNN"], "types": ["government"]}],
-        "places": ["PV20"],
-    },
-}}
+}
 
 TINY_NOTES = [
     "doc-a.txt: org FP  'Onbekend Bedrijf'",
@@ -199,8 +211,11 @@ def test_tiny_graph_notes(tiny_files):
 
 def test_score_store_reads_named_graphs():
     store = ox.Store()
-    store.load(TINY_TTL, format=ox.RdfFormat.TURTLE,
-               to_graph=ox.NamedNode("http://example.org/graph/doc-a"))
+    store.load(
+        TINY_TTL,
+        format=ox.RdfFormat.TURTLE,
+        to_graph=ox.NamedNode("http://example.org/graph/doc-a"),
+    )
     result = score_store(store, TINY_GOLD, details=True)
     assert {k: (m.tp, m.fp, m.fn) for k, m in result.metrics.items()} == TINY_COUNTS
     assert result.notes == TINY_NOTES
@@ -211,29 +226,47 @@ def test_format_table_and_to_dict(tiny_files):
     assert result.format_table() == TINY_TABLE
     data = result.to_dict()
     assert list(data) == [*TINY_COUNTS, "type_accuracy", "macro_f1"]
-    assert data["places"] == {"precision": 0.5, "recall": 0.333, "f1": 0.4,
-                              "tp": 1, "fp": 1, "fn": 2}
+    assert data["places"] == {
+        "precision": 0.5,
+        "recall": 0.333,
+        "f1": 0.4,
+        "tp": 1,
+        "fp": 1,
+        "fn": 2,
+    }
     assert data["type_accuracy"] == 0.75 and data["macro_f1"] == 0.539
     assert json.loads(json.dumps(data)) == data
 
 
 def test_format_table_known_result():
     result = EvaluationResult(
-        metrics={"organisations": Metric(1.0, 0.97, 0.985, 32, 0, 1),
-                 "persons": Metric(0.0, 0.0, 0.0, 0, 0, 0)},
-        type_accuracy=1.0, typed_total=32, macro_f1=0.997)
+        metrics={
+            "organisations": Metric(1.0, 0.97, 0.985, 32, 0, 1),
+            "persons": Metric(0.0, 0.0, 0.0, 0, 0, 0),
+        },
+        type_accuracy=1.0,
+        typed_total=32,
+        macro_f1=0.997,
+    )
     assert result.format_table() == (
         "metric             P      R     F1    tp    fp    fn\n"
         "organisations  1.000  0.970  0.985    32     0     1\n"
         "persons        0.000  0.000  0.000     0     0     0\n"
         "type accuracy 1.000 over 32 matched organisations\n"
-        "macro F1 0.997")
+        "macro F1 0.997"
+    )
 
 
 def test_empty_graph_scores_zero(tiny_files):
     result = score_store(ox.Store(), TINY_GOLD)
     assert result.to_dict()["organisations"] == {
-        "precision": 0.0, "recall": 0.0, "f1": 0.0, "tp": 0, "fp": 0, "fn": 6}
+        "precision": 0.0,
+        "recall": 0.0,
+        "f1": 0.0,
+        "tp": 0,
+        "fp": 0,
+        "fn": 6,
+    }
     assert result.type_accuracy == 0.0 and result.typed_total == 0 and result.macro_f1 == 0.0
 
 
@@ -248,8 +281,7 @@ def test_load_gold_errors(tmp_path: Path):
     bad.write_text("version: 1\n", encoding="utf-8")
     with pytest.raises(UsageError, match="no 'documents' mapping"):
         load_gold(bad)
-    bad.write_text("documents:\n  a.txt:\n    organisations:\n      - {id: x}\n",
-                   encoding="utf-8")
+    bad.write_text("documents:\n  a.txt:\n    organisations:\n      - {id: x}\n", encoding="utf-8")
     with pytest.raises(UsageError, match=re.escape("document 'a.txt' is malformed")):
         load_gold(bad)
     good = tmp_path / "good.yaml"
@@ -273,17 +305,34 @@ def test_score_files_errors(tmp_path: Path, tiny_files):
 @needs_lexicons
 def test_evaluate_builds_and_scores(tmp_path: Path):
     gold = tmp_path / "gold.yaml"
-    gold.write_text(yaml.safe_dump({"documents": {"000_fecb80c606021118.txt": {
-        "organisations": [{"id": "rug", "names": ["Rijksuniversiteit Groningen", "RUG"],
-                           "types": ["education", "research"]}],
-        "places": ["GM0090"]}}}), encoding="utf-8")
+    gold.write_text(
+        yaml.safe_dump(
+            {
+                "documents": {
+                    "000_fecb80c606021118.txt": {
+                        "organisations": [
+                            {
+                                "id": "rug",
+                                "names": ["Rijksuniversiteit Groningen", "RUG"],
+                                "types": ["education", "research"],
+                            }
+                        ],
+                        "places": ["GM0090"],
+                    }
+                }
+            }
+        ),
+        encoding="utf-8",
+    )
     out = tmp_path / "b"
     result = evaluate([ROOT / "data" / "corpus" / "000_fecb80c606021118.txt"], gold, out=out)
     assert (out / "graph.ttl").is_file()
     assert result.to_dict() == score_files([out / "graph.ttl"], gold).to_dict()
     assert result.metrics["places"].tp == 1
-    assert evaluate([ROOT / "data" / "corpus" / "000_fecb80c606021118.txt"],
-                    gold).to_dict() == result.to_dict()
+    assert (
+        evaluate([ROOT / "data" / "corpus" / "000_fecb80c606021118.txt"], gold).to_dict()
+        == result.to_dict()
+    )
 
 
 # --------------------------------------------------------------- parity with score.py
@@ -310,17 +359,21 @@ def _canonical(lines: list[str]) -> list[str]:
 
 
 def _reference(graph: Path, gold: Path, flag: str) -> str:
-    proc = subprocess.run([sys.executable, str(SHARED / "eval" / "score.py"), str(graph),
-                           "--gold", str(gold), flag],
-                          capture_output=True, text=True, check=True)
+    proc = subprocess.run(
+        [sys.executable, str(SHARED / "eval" / "score.py"), str(graph), "--gold", str(gold), flag],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return proc.stdout
 
 
 @pytest.fixture(scope="module")
 def built_graph(tmp_path_factory) -> Path:
     if MISSING_LEXICONS:
-        pytest.skip(f"cannot build data/corpus: lexicons {', '.join(MISSING_LEXICONS)} "
-                    "are not written yet")
+        pytest.skip(
+            f"cannot build data/corpus: lexicons {', '.join(MISSING_LEXICONS)} are not written yet"
+        )
     from regiograph.pipeline import build
 
     out = tmp_path_factory.mktemp("parity") / "b"

@@ -52,7 +52,12 @@ def test_headers():
         "provinces.csv": ["code", "name", "name_alt", "landsdeel"],
         "municipalities.csv": ["code", "name", "province_code", "corop_code", "name_alt"],
         "merged_municipalities.csv": [
-            "code", "name", "province_code", "merged_year", "successor_code", "successor_name",
+            "code",
+            "name",
+            "province_code",
+            "merged_year",
+            "successor_code",
+            "successor_name",
         ],
         "regions.csv": ["code", "name", "kind", "contained_in", "name_alt"],
         "places.csv": ["name", "municipality_code", "kind", "ambiguous"],

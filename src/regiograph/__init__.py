@@ -15,7 +15,10 @@ __all__ = ["__version__", "build"]
 
 
 def build(inputs, out, **kwargs):
-    """Build the stakeholder graph of ``inputs`` into ``out`` (see :func:`regiograph.pipeline.build`)."""
+    """Build the stakeholder graph of ``inputs`` into ``out``.
+
+    See :func:`regiograph.pipeline.build` for the keyword arguments.
+    """
     from .pipeline import build as _build
 
     return _build(inputs if not isinstance(inputs, (str, bytes)) else [inputs], out, **kwargs)

@@ -32,14 +32,18 @@ class _Group(click.Group):
 def table(headers: list[str], rows: list[list[object]]) -> str:
     """A plain aligned text table (numbers right-aligned)."""
     cells = [[str(c) for c in row] for row in rows]
-    widths = [max(len(h), *(len(r[i]) for r in cells)) if cells else len(h)
-              for i, h in enumerate(headers)]
-    numeric = [all(isinstance(r[i], int | float) for r in rows) and rows for i in
-               range(len(headers))]
+    widths = [
+        max(len(h), *(len(r[i]) for r in cells)) if cells else len(h) for i, h in enumerate(headers)
+    ]
+    numeric = [
+        all(isinstance(r[i], int | float) for r in rows) and rows for i in range(len(headers))
+    ]
 
     def line(values: list[str]) -> str:
-        return "  ".join(v.rjust(w) if numeric[i] else v.ljust(w)
-                         for i, (v, w) in enumerate(zip(values, widths, strict=True))).rstrip()
+        return "  ".join(
+            v.rjust(w) if numeric[i] else v.ljust(w)
+            for i, (v, w) in enumerate(zip(values, widths, strict=True))
+        ).rstrip()
 
     out = [line(headers), "  ".join("-" * w for w in widths)]
     out += [line(r) for r in cells]
@@ -58,14 +62,24 @@ def main() -> None:
 
 @main.command()
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--out", "-o", required=True, type=click.Path(path_type=Path),
-              help="Output directory (replaced atomically when the build succeeds).")
+@click.option(
+    "--out",
+    "-o",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Output directory (replaced atomically when the build succeeds).",
+)
 @click.option("--strict", is_flag=True, help="Fail when any input document is skipped.")
-@click.option("--curation", type=click.Path(path_type=Path), default=None,
-              help="Curation file (default: data/curation.yaml when it exists).")
+@click.option(
+    "--curation",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Curation file (default: data/curation.yaml when it exists).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-def build(inputs: tuple[Path, ...], out: Path, strict: bool, curation: Path | None,
-          quiet: bool) -> None:
+def build(
+    inputs: tuple[Path, ...], out: Path, strict: bool, curation: Path | None, quiet: bool
+) -> None:
     """Build the stakeholder graph of INPUTS (files or folders) into --out.
 
     Writes OUT/graph.trig (one named graph per document), OUT/graph.ttl (their union),
@@ -91,23 +105,37 @@ def build(inputs: tuple[Path, ...], out: Path, strict: bool, curation: Path | No
     def warn(skipped) -> None:
         click.echo(f"Warning: skipped {skipped.path}: {skipped.reason}", err=True)
 
-    report = run_build(list(inputs), out, strict=strict, curation=curation, progress=progress,
-                       on_skip=warn)
+    report = run_build(
+        list(inputs), out, strict=strict, curation=curation, progress=progress, on_skip=warn
+    )
     counts = report.counts
-    rows = [[key.replace("_", " "), counts[key]] for key in (
-        "documents_read", "documents_skipped", "organisations", "collaborations", "persons",
-        "memberships", "roles", "places")]
+    rows = [
+        [key.replace("_", " "), counts[key]]
+        for key in (
+            "documents_read",
+            "documents_skipped",
+            "organisations",
+            "collaborations",
+            "persons",
+            "memberships",
+            "roles",
+            "places",
+        )
+    ]
     click.echo(table(["built", "count"], rows))
-    click.echo(f"\nGraph written to {out}/ (graph.trig, graph.ttl, store/, build-report.json) "
-               f"in {report.seconds['total']:.1f} s")
+    click.echo(
+        f"\nGraph written to {out}/ (graph.trig, graph.ttl, store/, build-report.json) "
+        f"in {report.seconds['total']:.1f} s"
+    )
 
 
 def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
     params: dict[str, str] = {}
     for item in values:
         if "=" not in item:
-            raise UsageError(f"--param {item!r} is not name=value",
-                             hint='write it as --param name="NHL Stenden"')
+            raise UsageError(
+                f"--param {item!r} is not name=value", hint='write it as --param name="NHL Stenden"'
+            )
         name, value = item.split("=", 1)
         params[name.strip()] = value
     return params
@@ -116,14 +144,34 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
 @main.command()
 @click.argument("query", required=False)
 @click.option("-e", "--expression", help="A SPARQL query given on the command line.")
-@click.option("--store", "store_dir", type=click.Path(path_type=Path), default=Path("build"),
-              show_default=True, help="Build directory (or its store/) to query.")
-@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
-              help="Bind a query parameter (repeatable); values are bound as RDF terms.")
-@click.option("--format", "-f", "fmt", type=click.Choice(["table", "csv", "json", "md"]),
-              default="table", show_default=True, help="Output format.")
-def query(query: str | None, expression: str | None, store_dir: Path,
-          params: tuple[str, ...], fmt: str) -> None:
+@click.option(
+    "--store",
+    "store_dir",
+    type=click.Path(path_type=Path),
+    default=Path("build"),
+    show_default=True,
+    help="Build directory (or its store/) to query.",
+)
+@click.option(
+    "--param",
+    "-p",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Bind a query parameter (repeatable); values are bound as RDF terms.",
+)
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(["table", "csv", "json", "md"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+def query(
+    query: str | None, expression: str | None, store_dir: Path, params: tuple[str, ...], fmt: str
+) -> None:
     """Run a SPARQL query: a saved query NAME, a FILE.rq, or -e "SPARQL".
 
     Examples:
@@ -136,8 +184,10 @@ def query(query: str | None, expression: str | None, store_dir: Path,
     from .store import open_store
 
     if bool(query) == bool(expression):
-        raise UsageError("give either a query name or file, or -e SPARQL",
-                         hint="run `regiograph queries` to list the saved queries")
+        raise UsageError(
+            "give either a query name or file, or -e SPARQL",
+            hint="run `regiograph queries` to list the saved queries",
+        )
     values = _parse_params(params)
     if expression:
         text, bound = expression, q.bind(values)
@@ -154,8 +204,9 @@ def queries() -> None:
 
     rows = []
     for name, saved in load_saved_queries().items():
-        params = ", ".join(f"{p.name}={p.default!r}" if p.default is not None else p.name
-                           for p in saved.params)
+        params = ", ".join(
+            f"{p.name}={p.default!r}" if p.default is not None else p.name for p in saved.params
+        )
         rows.append([name, saved.title_en, saved.title_nl, params or "-"])
     click.echo(table(["name", "title", "titel", "parameters"], rows))
 
@@ -179,10 +230,21 @@ def validate(directory: Path, limit: int) -> None:
 
 @main.command()
 @click.argument("directory", type=click.Path(path_type=Path))
-@click.option("--format", "-f", "fmt", required=True,
-              type=click.Choice(["ttl", "trig", "nt", "nq", "jsonld"]), help="RDF format.")
-@click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
-              help="File to write (default: DIRECTORY/graph.FORMAT; '-' for stdout).")
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    required=True,
+    type=click.Choice(["ttl", "trig", "nt", "nq", "jsonld"]),
+    help="RDF format.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="File to write (default: DIRECTORY/graph.FORMAT; '-' for stdout).",
+)
 def export(directory: Path, fmt: str, output: Path | None) -> None:
     """Export the graph in DIRECTORY as Turtle, TriG, N-Triples, N-Quads or JSON-LD."""
     from .store import load_dataset, serialise, write_atomic
@@ -198,14 +260,23 @@ def export(directory: Path, fmt: str, output: Path | None) -> None:
 
 @main.command()
 @click.argument("corpus", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--gold", required=True, type=click.Path(path_type=Path),
-              help="Gold annotations (YAML, the format of tests/gold/seeds.yaml).")
+@click.option(
+    "--gold",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Gold annotations (YAML, the format of tests/gold/seeds.yaml).",
+)
 @click.option("--details", is_flag=True, help="List every miss, false hit and duplicate.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-@click.option("--out", type=click.Path(path_type=Path), default=None,
-              help="Keep the build in this directory (default: a temporary one).")
-def evaluate(corpus: tuple[Path, ...], gold: Path, details: bool, as_json: bool,
-             out: Path | None) -> None:
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Keep the build in this directory (default: a temporary one).",
+)
+def evaluate(
+    corpus: tuple[Path, ...], gold: Path, details: bool, as_json: bool, out: Path | None
+) -> None:
     """Build CORPUS and score the graph against gold annotations.
 
     Prints precision, recall and F1 for organisations, persons, roles, memberships, ties

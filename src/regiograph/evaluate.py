@@ -36,8 +36,16 @@ from pyoxigraph import RdfFormat, Store
 
 from .errors import UsageError
 
-__all__ = ["METRICS", "EvaluationResult", "Metric", "evaluate", "load_gold", "norm",
-           "score_files", "score_store"]
+__all__ = [
+    "METRICS",
+    "EvaluationResult",
+    "Metric",
+    "evaluate",
+    "load_gold",
+    "norm",
+    "score_files",
+    "score_store",
+]
 
 METRICS = ("organisations", "persons", "roles", "memberships", "ties", "places")
 
@@ -51,12 +59,17 @@ PREFIX sdo: <https://schema.org/>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX prov: <http://www.w3.org/ns/prov#>
 """
-_LABELS = ("rdfs:label|skos:prefLabel|skos:altLabel|skos:hiddenLabel|foaf:name|"
-           "schema:name|schema:alternateName|sdo:name|sdo:alternateName")
-_SOURCE = ("(prov:wasDerivedFrom|prov:hadPrimarySource|dcterms:source)/"
-           "(schema:isPartOf|sdo:isPartOf|dcterms:isPartOf|prov:wasDerivedFrom)*")
-_ORG_CLASSES = ("org:Organization org:FormalOrganization org:OrganizationalCollaboration "
-                "org:OrganizationalUnit")
+_LABELS = (
+    "rdfs:label|skos:prefLabel|skos:altLabel|skos:hiddenLabel|foaf:name|"
+    "schema:name|schema:alternateName|sdo:name|sdo:alternateName"
+)
+_SOURCE = (
+    "(prov:wasDerivedFrom|prov:hadPrimarySource|dcterms:source)/"
+    "(schema:isPartOf|sdo:isPartOf|dcterms:isPartOf|prov:wasDerivedFrom)*"
+)
+_ORG_CLASSES = (
+    "org:Organization org:FormalOrganization org:OrganizationalCollaboration org:OrganizationalUnit"
+)
 _PERSON_CLASSES = "foaf:Person schema:Person sdo:Person prov:Person"
 _CODE = re.compile(r"^(GM\d{4}|PV\d{2})$")
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2212"), "-")
@@ -123,10 +136,13 @@ class EvaluationResult:
         """The summary table (lines joined by newlines, no trailing newline)."""
         lines = [f"{'metric':<13}{'P':>7}{'R':>7}{'F1':>7}{'tp':>6}{'fp':>6}{'fn':>6}"]
         for name, m in self.metrics.items():
-            lines.append(f"{name:<13}{m.precision:>7.3f}{m.recall:>7.3f}{m.f1:>7.3f}"
-                         f"{m.tp:>6}{m.fp:>6}{m.fn:>6}")
-        lines.append(f"type accuracy {self.type_accuracy:.3f} over {self.typed_total} "
-                     "matched organisations")
+            lines.append(
+                f"{name:<13}{m.precision:>7.3f}{m.recall:>7.3f}{m.f1:>7.3f}"
+                f"{m.tp:>6}{m.fp:>6}{m.fn:>6}"
+            )
+        lines.append(
+            f"type accuracy {self.type_accuracy:.3f} over {self.typed_total} matched organisations"
+        )
         lines.append(f"macro F1 {self.macro_f1:.3f}")
         return "\n".join(lines)
 
@@ -135,15 +151,15 @@ class EvaluationResult:
 class _GoldDoc:
     """One document's gold annotations, names already normalised."""
 
-    orgs: dict[str, tuple[set[str], set[str], bool]]     # id -> (forms, types, required)
-    persons: dict[str, tuple[set[str], bool]]            # canonical name -> (forms, required)
-    roles: list[tuple[str, str, list[str]]]              # (person, org id, role words)
+    orgs: dict[str, tuple[set[str], set[str], bool]]  # id -> (forms, types, required)
+    persons: dict[str, tuple[set[str], bool]]  # canonical name -> (forms, required)
+    roles: list[tuple[str, str, list[str]]]  # (person, org id, role words)
     optional_roles: list[tuple[str, str, list[str]]]
-    memberships: set[tuple[str, str]]                    # (collaboration id, member id)
+    memberships: set[tuple[str, str]]  # (collaboration id, member id)
     optional_memberships: set[tuple[str, str]]
     ties: set[Pair]
     optional_ties: set[Pair]
-    places: list[frozenset[str]]                         # each: alternative CBS codes
+    places: list[frozenset[str]]  # each: alternative CBS codes
     optional_places: set[str]
 
 
@@ -152,8 +168,11 @@ def _parse_doc(spec: dict[str, Any]) -> _GoldDoc:
     for o in spec.get("organisations") or []:
         orgs[o["id"]] = ({norm(n) for n in o["names"]}, set(o.get("types") or []), True)
     for i, o in enumerate(spec.get("optional_organisations") or []):
-        oid, names = ((o.get("id") or f"optional-{i}", o["names"]) if isinstance(o, dict)
-                      else (f"optional-{i}", o))
+        oid, names = (
+            (o.get("id") or f"optional-{i}", o["names"])
+            if isinstance(o, dict)
+            else (f"optional-{i}", o)
+        )
         orgs[oid] = ({norm(n) for n in names}, set(), False)
     persons: dict[str, tuple[set[str], bool]] = {}
     for p in spec.get("persons") or []:
@@ -162,11 +181,11 @@ def _parse_doc(spec: dict[str, Any]) -> _GoldDoc:
         persons[names[0]] = ({norm(n) for n in names}, False)
 
     def roles(key: str) -> list[tuple[str, str, list[str]]]:
-        return [(r["person"], r["org"], [w.lower() for w in r["role"]])
-                for r in spec.get(key) or []]
+        return [
+            (r["person"], r["org"], [w.lower() for w in r["role"]]) for r in spec.get(key) or []
+        ]
 
-    members: dict[str, set[tuple[str, str]]] = {"memberships": set(),
-                                                "optional_memberships": set()}
+    members: dict[str, set[tuple[str, str]]] = {"memberships": set(), "optional_memberships": set()}
     ties: dict[str, set[Pair]] = {"memberships": set(), "optional_memberships": set()}
     for key in members:
         for m in spec.get(key) or []:
@@ -175,7 +194,8 @@ def _parse_doc(spec: dict[str, Any]) -> _GoldDoc:
             ties[key].update(Pair(ab) for ab in itertools.combinations(sorted(m["members"]), 2))
     required_ties = ties["memberships"] | {Pair((a, b)) for a, b in spec.get("ties") or []}
     optional_ties = ties["optional_memberships"] | {
-        Pair((a, b)) for a, b in spec.get("optional_ties") or []}
+        Pair((a, b)) for a, b in spec.get("optional_ties") or []
+    }
     for oid, (_, _, required) in orgs.items():
         if not required:  # a tie touching an optional organisation is never wrong
             optional_ties.update(Pair((oid, other)) for other in orgs)
@@ -183,11 +203,17 @@ def _parse_doc(spec: dict[str, Any]) -> _GoldDoc:
     for p in spec.get("optional_places") or []:
         optional_places.update([p] if isinstance(p, str) else p)
     return _GoldDoc(
-        orgs=orgs, persons=persons, roles=roles("roles"), optional_roles=roles("optional_roles"),
-        memberships=members["memberships"], optional_memberships=members["optional_memberships"],
-        ties=required_ties, optional_ties=optional_ties - required_ties,
+        orgs=orgs,
+        persons=persons,
+        roles=roles("roles"),
+        optional_roles=roles("optional_roles"),
+        memberships=members["memberships"],
+        optional_memberships=members["optional_memberships"],
+        ties=required_ties,
+        optional_ties=optional_ties - required_ties,
         places=[frozenset([p] if isinstance(p, str) else p) for p in spec.get("places") or []],
-        optional_places=optional_places)
+        optional_places=optional_places,
+    )
 
 
 def _parse_gold(gold: Any, source: str) -> dict[str, _GoldDoc]:
@@ -202,8 +228,9 @@ def _parse_gold(gold: Any, source: str) -> dict[str, _GoldDoc]:
         try:
             parsed[str(name)] = _parse_doc(spec or {})
         except (KeyError, TypeError, AttributeError, ValueError) as exc:
-            raise UsageError(f"{source}: document {name!r} is malformed ({exc!r})",
-                             hint=hint) from exc
+            raise UsageError(
+                f"{source}: document {name!r} is malformed ({exc!r})", hint=hint
+            ) from exc
     return parsed
 
 
@@ -213,11 +240,13 @@ def load_gold(path: str | Path) -> dict[str, Any]:
     try:
         gold = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
-        raise UsageError(f"gold file {path} not found",
-                         hint="pass the path of a gold YAML file") from exc
+        raise UsageError(
+            f"gold file {path} not found", hint="pass the path of a gold YAML file"
+        ) from exc
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise UsageError(f"cannot read gold file {path}: {exc}",
-                         hint="it must be UTF-8 YAML") from exc
+        raise UsageError(
+            f"cannot read gold file {path}: {exc}", hint="it must be UTF-8 YAML"
+        ) from exc
     _parse_gold(gold, str(path))
     return gold
 
@@ -234,25 +263,42 @@ class _GraphView:
 
     def __init__(self, store: Store) -> None:
         def instances(classes: str) -> set[str]:
-            return {x for x, in _rows(store, f"""SELECT DISTINCT ?x WHERE {{
-                VALUES ?root {{ {classes} }} ?x a ?c . ?c rdfs:subClassOf* ?root }}""")}
+            return {
+                x
+                for (x,) in _rows(
+                    store,
+                    f"""SELECT DISTINCT ?x WHERE {{
+                VALUES ?root {{ {classes} }} ?x a ?c . ?c rdfs:subClassOf* ?root }}""",
+                )
+            }
 
         self.orgs = instances(_ORG_CLASSES)
         self.collabs = instances("org:OrganizationalCollaboration")
         self.persons = instances(_PERSON_CLASSES)
         # document node -> identifier (the file name)
-        self.docs = dict(_rows(store, """SELECT ?doc ?id WHERE { ?doc dcterms:identifier ?id .
-              { ?doc schema:mentions|sdo:mentions ?x } UNION { ?m prov:wasDerivedFrom ?doc } }"""))
+        self.docs = dict(
+            _rows(
+                store,
+                """SELECT ?doc ?id WHERE { ?doc dcterms:identifier ?id .
+              { ?doc schema:mentions|sdo:mentions ?x } UNION { ?m prov:wasDerivedFrom ?doc } }""",
+            )
+        )
         self.labels: dict[str, set[str]] = defaultdict(set)
         for node, label in _rows(store, f"SELECT ?s ?l WHERE {{ ?s {_LABELS} ?l }}"):
             self.labels[node].add(label)
         self.primary: dict[str, str] = {}
-        for node, label in _rows(store, """SELECT ?s ?l WHERE {
-                                           ?s rdfs:label|skos:prefLabel|foaf:name ?l }"""):
+        for node, label in _rows(
+            store,
+            """SELECT ?s ?l WHERE {
+                                           ?s rdfs:label|skos:prefLabel|foaf:name ?l }""",
+        ):
             self.primary.setdefault(node, label)
         self.types: dict[str, set[str]] = defaultdict(set)
-        for node, notation in _rows(store, """SELECT ?o ?n WHERE { ?o org:classification ?c .
-                                              ?c skos:notation ?n }"""):
+        for node, notation in _rows(
+            store,
+            """SELECT ?o ?n WHERE { ?o org:classification ?c .
+                                              ?c skos:notation ?n }""",
+        ):
             self.types[node].add(notation.strip().lower())
         for node in self.collabs:
             self.types[node].add("collaboration")
@@ -265,17 +311,27 @@ class _GraphView:
                 self.codes[node].add(code.strip())
         role_labels: dict[str, set[str]] = defaultdict(set)
         for m, label in itertools.chain(
-                _rows(store, """SELECT ?m ?rl WHERE { ?m a org:Membership ; org:role ?r .
-                                  ?r rdfs:label|skos:prefLabel|skos:altLabel ?rl }"""),
-                _rows(store, """SELECT ?m ?r WHERE { ?m a org:Membership ; org:role ?r .
-                                  FILTER(isLiteral(?r)) }""")):
+            _rows(
+                store,
+                """SELECT ?m ?rl WHERE { ?m a org:Membership ; org:role ?r .
+                                  ?r rdfs:label|skos:prefLabel|skos:altLabel ?rl }""",
+            ),
+            _rows(
+                store,
+                """SELECT ?m ?r WHERE { ?m a org:Membership ; org:role ?r .
+                                  FILTER(isLiteral(?r)) }""",
+            ),
+        ):
             role_labels[m].add(label)
         # doc -> [(member, organisation, role labels)]; one entry per membership and document
         self.memberships: dict[str, list[tuple[str, str, set[str]]]] = defaultdict(list)
         seen: set[tuple[str, str]] = set()
-        for m, member, container, doc in _rows(store, f"""SELECT DISTINCT ?m ?member ?o ?doc
+        for m, member, container, doc in _rows(
+            store,
+            f"""SELECT DISTINCT ?m ?member ?o ?doc
                 WHERE {{ ?m a org:Membership ; org:member ?member ; org:organization ?o .
-                         ?m {_SOURCE} ?doc }}"""):
+                         ?m {_SOURCE} ?doc }}""",
+        ):
             if (doc, m) not in seen:
                 seen.add((doc, m))
                 self.memberships[doc].append((member, container, role_labels.get(m, set())))
@@ -324,8 +380,14 @@ class _Scorer:
             say("document not found in graph (no node with this dcterms:identifier)")
         mentioned = g.mentions.get(doc, set()) if doc is not None else set()
         self._organisations(gold, mentioned, say)
-        self._matched("persons", mentioned & g.persons, gold.persons, say,
-                      "person FP ", lambda k: f"person FN {k!r}")
+        self._matched(
+            "persons",
+            mentioned & g.persons,
+            gold.persons,
+            say,
+            "person FP ",
+            lambda k: f"person FN {k!r}",
+        )
         self._relations(gold, g.memberships.get(doc, []) if doc is not None else [], say)
         codes = set().union(*(g.codes.get(x, set()) for x in mentioned))
         found = [p for p in gold.places if p & codes]
@@ -337,9 +399,15 @@ class _Scorer:
                 say(f"place FN {'/'.join(sorted(p))}")
         self.add("places", len(found), len(false), len(gold.places) - len(found))
 
-    def _matched(self, metric: str, nodes: set[str], candidates: dict[str, tuple[Any, ...]],
-                 say: Callable[[str], None], false: str, missed: Callable[[str], str]
-                 ) -> tuple[dict[str, list[str]], list[str]]:
+    def _matched(
+        self,
+        metric: str,
+        nodes: set[str],
+        candidates: dict[str, tuple[Any, ...]],
+        say: Callable[[str], None],
+        false: str,
+        missed: Callable[[str], str],
+    ) -> tuple[dict[str, list[str]], list[str]]:
         """Assign ``nodes`` to gold ids and count them: false hits are unassigned nodes and
         second nodes for one id. Returns the nodes per id and the matched required ids."""
         hits: dict[str, list[str]] = defaultdict(list)
@@ -355,15 +423,26 @@ class _Scorer:
         for k in sorted(required - hits.keys()):
             say(missed(k))
         matched = sorted(required & hits.keys())
-        self.add(metric, len(matched), unassigned + sum(len(v) - 1 for v in hits.values()),
-                 len(required) - len(matched))
+        self.add(
+            metric,
+            len(matched),
+            unassigned + sum(len(v) - 1 for v in hits.values()),
+            len(required) - len(matched),
+        )
         return hits, matched
 
-    def _organisations(self, gold: _GoldDoc, mentioned: set[str],
-                       say: Callable[[str], None]) -> None:
+    def _organisations(
+        self, gold: _GoldDoc, mentioned: set[str], say: Callable[[str], None]
+    ) -> None:
         g = self.graph
-        hits, matched = self._matched("organisations", mentioned & g.orgs, gold.orgs, say,
-                                      "org FP  ", lambda k: f"org FN  {min(gold.orgs[k][0])!r}")
+        hits, matched = self._matched(
+            "organisations",
+            mentioned & g.orgs,
+            gold.orgs,
+            say,
+            "org FP  ",
+            lambda k: f"org FN  {min(gold.orgs[k][0])!r}",
+        )
         for k, nodes in hits.items():
             if len(nodes) > 1:
                 say(f"org DUP {k}: {[g.name(n) for n in nodes]}")
@@ -375,8 +454,12 @@ class _Scorer:
             else:
                 say(f"type    {k}: got {sorted(got)}, want one of {sorted(gold.orgs[k][1])}")
 
-    def _relations(self, gold: _GoldDoc, memberships: list[tuple[str, str, set[str]]],
-                   say: Callable[[str], None]) -> None:
+    def _relations(
+        self,
+        gold: _GoldDoc,
+        memberships: list[tuple[str, str, set[str]]],
+        say: Callable[[str], None],
+    ) -> None:
         """Roles, memberships and ties from the memberships derived from one document."""
         g = self.graph
         role_found: set[int] = set()
@@ -389,12 +472,17 @@ class _Scorer:
             if member in g.persons:
                 p_gid = g.assign(member, gold.persons)
                 labels = {label.lower() for label in rlabels}
-                hit = [i for i, (gp, go, words) in enumerate(gold.roles)
-                       if gp == p_gid and go == c_gid
-                       and any(w in lab for w in words for lab in labels)]
+                hit = [
+                    i
+                    for i, (gp, go, words) in enumerate(gold.roles)
+                    if gp == p_gid
+                    and go == c_gid
+                    and any(w in lab for w in words for lab in labels)
+                ]
                 role_found.update(hit)
-                if not hit and not any(gp == p_gid and go == c_gid
-                                       for gp, go, _ in gold.optional_roles):
+                if not hit and not any(
+                    gp == p_gid and go == c_gid for gp, go, _ in gold.optional_roles
+                ):
                     role_fp += 1
                     say(f"role FP {g.name(member)!r} {sorted(labels)} @ {g.name(container)!r}")
                 continue
@@ -414,10 +502,14 @@ class _Scorer:
         self.add("roles", len(role_found), role_fp, len(gold.roles) - len(role_found))
         for collab, member in sorted(gold.memberships - member_found):
             say(f"member FN {member} in {collab}")
-        self.add("memberships", len(member_found), member_fp,
-                 len(gold.memberships) - len(member_found))
-        pairs = {Pair(ab) for members in containers.values()
-                 for ab in itertools.combinations(sorted(members, key=str), 2)}
+        self.add(
+            "memberships", len(member_found), member_fp, len(gold.memberships) - len(member_found)
+        )
+        pairs = {
+            Pair(ab)
+            for members in containers.values()
+            for ab in itertools.combinations(sorted(members, key=str), 2)
+        }
         tp = pairs & gold.ties
         false = pairs - gold.ties - gold.optional_ties
 
@@ -438,11 +530,11 @@ class _Scorer:
             type_accuracy=round(done / total, 3) if total else 0.0,
             typed_total=total,
             macro_f1=round(sum(m.f1 for m in metrics.values()) / len(metrics), 3),
-            notes=self.notes)
+            notes=self.notes,
+        )
 
 
-def score_store(store: Store, gold: dict[str, Any], *, details: bool = False
-                ) -> EvaluationResult:
+def score_store(store: Store, gold: dict[str, Any], *, details: bool = False) -> EvaluationResult:
     """Score the graph in ``store`` (all graphs, as their union) against ``gold``
     (as :func:`load_gold` returns it). ``details`` fills ``notes``."""
     docs = _parse_gold(gold, "gold")
@@ -458,33 +550,45 @@ def load_graph(paths: Sequence[str | Path]) -> Store:
     for path in map(Path, paths):
         fmt = RdfFormat.from_extension(path.suffix.lstrip("."))
         if fmt is None:
-            raise UsageError(f"cannot tell the RDF format of {path}",
-                             hint="use .ttl, .trig, .nq, .nt, .rdf or .jsonld")
+            raise UsageError(
+                f"cannot tell the RDF format of {path}",
+                hint="use .ttl, .trig, .nq, .nt, .rdf or .jsonld",
+            )
         if not path.is_file():
             raise UsageError(f"graph file {path} not found", hint="build the graph first")
         try:
             store.bulk_load(path=str(path), format=fmt)
         except (SyntaxError, ValueError, OSError) as exc:
-            raise UsageError(f"cannot read graph file {path}: {exc}",
-                             hint=f"is it valid {fmt.name}?") from exc
+            raise UsageError(
+                f"cannot read graph file {path}: {exc}", hint=f"is it valid {fmt.name}?"
+            ) from exc
     return store
 
 
-def score_files(paths: Sequence[str | Path], gold_path: str | Path, *,
-                details: bool = False) -> EvaluationResult:
+def score_files(
+    paths: Sequence[str | Path], gold_path: str | Path, *, details: bool = False
+) -> EvaluationResult:
     """Score the graph in the RDF files ``paths`` against the gold file ``gold_path``."""
     gold = load_gold(gold_path)
     return score_store(load_graph(paths), gold, details=details)
 
 
-def evaluate(corpus: Sequence[str | Path], gold_path: str | Path, *, out: Path | None = None,
-             details: bool = False) -> EvaluationResult:
+def evaluate(
+    corpus: Sequence[str | Path],
+    gold_path: str | Path,
+    *,
+    out: Path | None = None,
+    details: bool = False,
+) -> EvaluationResult:
     """Build ``corpus`` (into ``out``, or a temporary directory) and score its graph."""
     from .pipeline import build
 
     gold = load_gold(gold_path)  # fail before a long build
-    with (nullcontext(None) if out is not None
-          else tempfile.TemporaryDirectory(prefix="regiograph-eval-")) as tmp:
+    with (
+        nullcontext(None)
+        if out is not None
+        else tempfile.TemporaryDirectory(prefix="regiograph-eval-")
+    ) as tmp:
         target = Path(out) if out is not None else Path(str(tmp)) / "build"
         build(list(corpus), target)
         return score_store(load_graph([target / "graph.ttl"]), gold, details=details)

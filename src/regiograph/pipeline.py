@@ -13,7 +13,7 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from . import __version__
@@ -21,10 +21,10 @@ from .errors import NothingToBuildError
 from .extract import extract
 from .ingest import Skipped, iter_documents
 from .model import Document, Extraction
-from .rdf import dataset
+from .rdf import named_graphs
 from .reference import places_graph
 from .resolve import Curation, resolve
-from .store import serialise, union_graph, write_store
+from .store import write_build
 
 DEFAULT_CURATION = Path("data/curation.yaml")
 
@@ -48,8 +48,12 @@ def _count(extractions: Sequence[Extraction], resolved) -> dict[str, int]:
     collabs = {k for r in resolved for k in r.org_keys.values() if r.entities[k].collaboration}
     persons = {k for r in resolved for k in r.person_keys.values()}
     places = {p.code for e in extractions for p in e.places}
-    groups = {(e.document.doc_id, m.group) for e in extractions for m in e.memberships
-              if m.collaboration is None}
+    groups = {
+        (e.document.doc_id, m.group)
+        for e in extractions
+        for m in e.memberships
+        if m.collaboration is None
+    }
     return {
         "organisations": len(orgs),
         "collaborations": len(collabs) + len(groups),
@@ -77,7 +81,7 @@ def build(
     called after every document, ``on_skip(skipped)`` for every input that cannot be read.
     """
     out = Path(out)
-    report = BuildReport(out=str(out), started=datetime.now(timezone.utc).isoformat())
+    report = BuildReport(out=str(out), started=datetime.now(UTC).isoformat())
     t0 = time.perf_counter()
     items = list(iter_documents(inputs, strict=strict))
     documents: list[Document] = []
@@ -102,23 +106,25 @@ def build(
             progress(i, len(documents), doc.doc_id)
     report.seconds["extract"] = round(time.perf_counter() - t1, 3)
     t2 = time.perf_counter()
-    cur_path = curation if curation is not None else (
-        DEFAULT_CURATION if DEFAULT_CURATION.exists() else None)
+    cur_path = (
+        curation
+        if curation is not None
+        else (DEFAULT_CURATION if DEFAULT_CURATION.exists() else None)
+    )
     resolved = resolve(extractions, curation=Curation.load(cur_path))
-    ds = dataset(resolved, places_graph())
-    report.seconds["resolve_rdf"] = round(time.perf_counter() - t2, 3)
+    report.seconds["resolve"] = round(time.perf_counter() - t2, 3)
     report.documents = [d.doc_id for d in documents]
-    report.counts = {"documents_read": len(documents), "documents_skipped": len(report.skipped),
-                     **_count(extractions, resolved)}
+    report.counts = {
+        "documents_read": len(documents),
+        "documents_skipped": len(report.skipped),
+        **_count(extractions, resolved),
+    }
     t3 = time.perf_counter()
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
-        (tmp / "graph.trig").write_bytes(serialise(ds, "trig"))
-        (tmp / "graph.ttl").write_bytes(union_graph(ds).serialize(format="turtle",
-                                                                  encoding="utf-8"))
-        write_store(tmp / "store", ds.serialize(format="nquads", encoding="utf-8"))
-        report.seconds["write"] = round(time.perf_counter() - t3, 3)
+        write_build(tmp, named_graphs(resolved, places_graph()))
+        report.seconds["rdf_and_write"] = round(time.perf_counter() - t3, 3)
         report.seconds["total"] = round(time.perf_counter() - t0, 3)
         (tmp / "build-report.json").write_text(report.to_json() + "\n", encoding="utf-8")
         _replace_dir(tmp, out)

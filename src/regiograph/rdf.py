@@ -7,6 +7,7 @@ The shape of every triple is documented in ``docs/data-model.md`` and checked by
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from functools import lru_cache
 
@@ -60,10 +61,23 @@ def _date(value) -> Literal:
     return Literal(value.isoformat(), datatype=XSD.date)
 
 
-def _add_org(g: Graph, ent: Entity) -> URIRef:
+class _Triples(dict):
+    """An insertion-ordered set of triples with the ``add`` of an rdflib Graph (building a
+    real Graph per document costs more than everything else in the build)."""
+
+    def add(self, triple) -> None:
+        self[triple] = None
+
+
+def _add_org(g: _Triples, ent: Entity) -> URIRef:
     node = org_iri(ent.key)
-    g.add((node, RDF.type, ORG.OrganizationalCollaboration if ent.collaboration
-           else ORG.FormalOrganization))
+    g.add(
+        (
+            node,
+            RDF.type,
+            ORG.OrganizationalCollaboration if ent.collaboration else ORG.FormalOrganization,
+        )
+    )
     g.add((node, RDFS.label, Literal(ent.name)))
     g.add((node, SKOS.prefLabel, Literal(ent.name)))
     for alias in sorted(ent.aliases):
@@ -80,10 +94,18 @@ def _add_org(g: Graph, ent: Entity) -> URIRef:
 
 
 def document_graph(resolved: ResolvedDocument) -> Graph:
-    """All triples derived from one document (its named graph)."""
+    """All triples derived from one document (its named graph), as an rdflib Graph."""
+    graph = Graph()
+    for triple in document_triples(resolved):
+        graph.add(triple)
+    return graph
+
+
+def document_triples(resolved: ResolvedDocument) -> list[tuple]:
+    """All triples derived from one document, in a stable order."""
     ext = resolved.extraction
     doc = ext.document
-    g = Graph()
+    g = _Triples()
     d = doc_iri(doc.doc_id)
     g.add((d, RDF.type, SCHEMA.CreativeWork))
     g.add((d, DCTERMS.identifier, Literal(doc.doc_id)))
@@ -151,7 +173,12 @@ def document_graph(resolved: ResolvedDocument) -> Graph:
         members = sorted({org_nodes[f.member] for f in facts if f.member in org_nodes})
         if len(members) < 2:
             continue
-        labels = [str(g.value(m, SKOS.prefLabel)) for m in members]
+        names = {
+            org_nodes[f.member]: resolved.entities[resolved.org_keys[f.member]].name
+            for f in facts
+            if f.member in org_nodes
+        }
+        labels = [names[m] for m in members]
         digest = hashlib.sha1("|".join(map(str, members)).encode()).hexdigest()[:10]
         collab = org_iri(f"samenwerking-{digest}")
         g.add((collab, RDF.type, RG.Partnership))
@@ -162,15 +189,22 @@ def document_graph(resolved: ResolvedDocument) -> Graph:
         g.add((collab, ORG.classification, ORGTYPE.intermediary))
         for fact in facts:
             if fact.member in org_nodes:
-                _membership(g, doc.doc_id, org_nodes[fact.member], collab,
-                            evidence(fact.evidence), fact.confidence)
+                _membership(
+                    g,
+                    doc.doc_id,
+                    org_nodes[fact.member],
+                    collab,
+                    evidence(fact.evidence),
+                    fact.confidence,
+                )
     for fact in ext.dates:
         _dates(g, org_nodes.get(fact.collaboration), fact)
-    return g
+    return list(g)
 
 
-def _membership(g: Graph, doc_id: str, member: URIRef, collab: URIRef, ev: URIRef,
-                confidence: float) -> None:
+def _membership(
+    g: _Triples, doc_id: str, member: URIRef, collab: URIRef, ev: URIRef, confidence: float
+) -> None:
     m = membership_iri(doc_id, str(member), str(collab))
     g.add((m, RDF.type, ORG.Membership))
     g.add((m, ORG.member, member))
@@ -180,7 +214,7 @@ def _membership(g: Graph, doc_id: str, member: URIRef, collab: URIRef, ev: URIRe
     g.add((collab, ORG.hasMember, member))
 
 
-def _dates(g: Graph, collab: URIRef | None, fact: DateFact) -> None:
+def _dates(g: _Triples, collab: URIRef | None, fact: DateFact) -> None:
     if collab is None:
         return
     if fact.start:
@@ -189,19 +223,24 @@ def _dates(g: Graph, collab: URIRef | None, fact: DateFact) -> None:
         g.add((collab, SCHEMA.endDate, _date(fact.end)))
 
 
+def named_graphs(
+    resolved: list[ResolvedDocument], reference: Graph
+) -> Iterator[tuple[URIRef, Iterable[tuple]]]:
+    """The whole build as (graph name, triples) pairs: ontology, reference places and one
+    named graph per document."""
+    yield ONTOLOGY_GRAPH, ontology_graph()
+    yield REFERENCE_GRAPH, reference
+    for res in resolved:
+        yield doc_graph(res.extraction.document.doc_id), document_triples(res)
+
+
 def dataset(resolved: list[ResolvedDocument], reference: Graph) -> Dataset:
-    """The whole build: ontology, reference places and one named graph per document."""
+    """The whole build as one rdflib Dataset."""
     ds = Dataset()
     for prefix, ns in PREFIXES.items():
         ds.bind(prefix, ns)
-    onto = ds.graph(ONTOLOGY_GRAPH)
-    for triple in ontology_graph():
-        onto.add(triple)
-    ref = ds.graph(REFERENCE_GRAPH)
-    for triple in reference:
-        ref.add(triple)
-    for res in resolved:
-        target = ds.graph(doc_graph(res.extraction.document.doc_id))
-        for triple in document_graph(res):
+    for name, graph in named_graphs(resolved, reference):
+        target = ds.graph(name)
+        for triple in graph:
             target.add(triple)
     return ds

@@ -54,15 +54,17 @@ class Curation:
         try:
             data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
         except (OSError, yaml.YAMLError) as exc:
-            raise CurationError(f"cannot read {path}: {exc}",
-                                hint="fix the YAML syntax (see docs/curation.md)") from exc
+            raise CurationError(
+                f"cannot read {path}: {exc}", hint="fix the YAML syntax (see docs/curation.md)"
+            ) from exc
         if not isinstance(data, dict):
             raise CurationError(f"{path}: expected a mapping of sections")
-        unknown = set(data) - {"aliases", "merges", "splits", "rejected", "types",
-                               "collaborations"}
+        unknown = set(data) - {"aliases", "merges", "splits", "rejected", "types", "collaborations"}
         if unknown:
-            raise CurationError(f"{path}: unknown section(s) {', '.join(sorted(unknown))}",
-                                hint="use aliases, merges, splits, rejected, types, collaborations")
+            raise CurationError(
+                f"{path}: unknown section(s) {', '.join(sorted(unknown))}",
+                hint="use aliases, merges, splits, rejected, types, collaborations",
+            )
         aliases: dict[str, tuple[str, ...]] = {}
         for section in ("aliases", "merges"):
             for canonical, others in (data.get(section) or {}).items():
@@ -72,15 +74,17 @@ class Curation:
         types = {str(k): str(v) for k, v in (data.get("types") or {}).items()}
         bad = {k: v for k, v in types.items() if v not in ORG_TYPES}
         if bad:
-            raise CurationError(f"{path}: unknown type(s) {bad}",
-                                hint=f"use one of {', '.join(ORG_TYPES)}")
+            raise CurationError(
+                f"{path}: unknown type(s) {bad}", hint=f"use one of {', '.join(ORG_TYPES)}"
+            )
         return cls(
             aliases=aliases,
             splits=tuple(frozenset(name_key(n) for n in pair) for pair in data.get("splits") or ()),
             rejected=frozenset(name_key(n) for n in data.get("rejected") or ()),
             types={name_key(k): v for k, v in types.items()},
-            collaborations={name_key(str(k)): bool(v)
-                            for k, v in (data.get("collaborations") or {}).items()},
+            collaborations={
+                name_key(str(k)): bool(v) for k, v in (data.get("collaborations") or {}).items()
+            },
         )
 
 
@@ -179,10 +183,12 @@ def resolve(
             name = max(counts, key=lambda n: (counts[n], len(n), n))
         nkey = name_key(name)
         types = Counter(m.org_type for m in mentions)
-        org_type = cur.types.get(nkey) or (known.org_type if known else
-                                           max(types, key=lambda t: (types[t], t)))
-        collab = cur.collaborations.get(nkey, any(m.collaboration for m in mentions) or bool(
-            known and known.collaboration))
+        org_type = cur.types.get(nkey) or (
+            known.org_type if known else max(types, key=lambda t: (types[t], t))
+        )
+        collab = cur.collaborations.get(
+            nkey, any(m.collaboration for m in mentions) or bool(known and known.collaboration)
+        )
         aliases = {m.name for m in mentions} | {a for m in mentions for a in m.aliases}
         aliases |= set(cur.aliases.get(name, ()))
         aliases.discard(name)
@@ -192,18 +198,25 @@ def resolve(
         used.add(key)
         root_to_key[root] = key
         entities[key] = Entity(
-            key=key, name=name, org_type=org_type, collaboration=collab,
+            key=key,
+            name=name,
+            org_type=org_type,
+            collaboration=collab,
             aliases=frozenset(a for a in aliases if name_key(a) != nkey),
             place_code=next((m.place_code for m in mentions if m.place_code), None),
-            location=next((m.location for m in mentions if m.location), None) or (
-                known.location if known else None),
-            sectors=frozenset(s for m in mentions for s in m.sectors) | frozenset(
-                known.sectors if known else ()),
+            location=next((m.location for m in mentions if m.location), None)
+            or (known.location if known else None),
+            sectors=frozenset(s for m in mentions for s in m.sectors)
+            | frozenset(known.sectors if known else ()),
             confidence=max(m.confidence for m in mentions),
         )
+
     def keys_of(ext: Extraction) -> dict[str, str]:
-        return {o.name: root_to_key[uf.find(node(o.name))] for o in ext.organisations
-                if name_key(o.name) not in cur.rejected}
+        return {
+            o.name: root_to_key[uf.find(node(o.name))]
+            for o in ext.organisations
+            if name_key(o.name) not in cur.rejected
+        }
 
     extra: dict[str, set[str]] = {}
     for ext in extractions:

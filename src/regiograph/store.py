@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Dataset, Graph
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
 
 from .errors import StoreError, UsageError
 from .namespaces import PREFIXES
@@ -32,11 +33,47 @@ def store_path(directory: str | Path) -> Path:
     return path / "store" if (path / "store").is_dir() else path
 
 
-def write_store(path: Path, nquads: bytes) -> None:
-    """Create a persistent store at ``path`` from N-Quads."""
-    store = ox.Store(str(path))
-    store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
+def to_ox(term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """An rdflib term as a pyoxigraph term."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def quads(graphs: Iterable[tuple[URIRef, Iterable[tuple]]]) -> Iterator[ox.Quad]:
+    """The triples of named graphs (rdflib terms) as pyoxigraph quads."""
+    cache: dict = {}
+
+    def convert(term):
+        if isinstance(term, Literal):
+            return to_ox(term)
+        found = cache.get(term)
+        if found is None:
+            found = cache[term] = to_ox(term)
+        return found
+
+    for name, graph in graphs:
+        g = ox.NamedNode(str(name))
+        for s, p, o in graph:
+            yield ox.Quad(convert(s), convert(p), convert(o), g)
+
+
+def write_build(directory: Path, graphs: Iterable[tuple[URIRef, Iterable[tuple]]]) -> None:
+    """Write ``store/``, ``graph.trig`` (named graphs) and ``graph.ttl`` (their union)."""
+    store = ox.Store(str(directory / "store"))
+    store.bulk_extend(quads(graphs))
     store.flush()
+    store.dump(directory / "graph.trig", format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
+    union = dict.fromkeys(q.triple for q in store.quads_for_pattern(None, None, None))
+    ox.serialize(union, directory / "graph.ttl", format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
     store.optimize()
     del store
 
@@ -48,21 +85,26 @@ def open_store(directory: str | Path) -> ox.Store:
     """
     path = store_path(directory)
     if not path.exists():
-        raise StoreError(f"no graph store at {directory}",
-                         hint="build one first: regiograph build data/corpus --out build")
+        raise StoreError(
+            f"no graph store at {directory}",
+            hint="build one first: regiograph build data/corpus --out build",
+        )
     try:
         return ox.Store.read_only(str(path))
     except OSError as exc:
-        raise StoreError(f"cannot open the store at {path}: {exc}",
-                         hint="rebuild it with regiograph build") from exc
+        raise StoreError(
+            f"cannot open the store at {path}: {exc}", hint="rebuild it with regiograph build"
+        ) from exc
 
 
 def load_dataset(directory: str | Path) -> Dataset:
     """The whole graph of a build as an rdflib Dataset (from ``graph.trig``)."""
     path = Path(directory) / "graph.trig"
     if not path.exists():
-        raise StoreError(f"no graph.trig in {directory}",
-                         hint="build one first: regiograph build data/corpus --out build")
+        raise StoreError(
+            f"no graph.trig in {directory}",
+            hint="build one first: regiograph build data/corpus --out build",
+        )
     ds = Dataset()
     ds.parse(path, format="trig")
     return ds
@@ -80,11 +122,13 @@ def union_graph(ds: Dataset) -> Graph:
 def serialise(ds: Dataset, fmt: str) -> bytes:
     """The build in one of :data:`EXPORT_FORMATS`."""
     if fmt not in EXPORT_FORMATS:
-        raise UsageError(f"unknown export format {fmt!r}",
-                         hint=f"choose one of {', '.join(EXPORT_FORMATS)}")
+        raise UsageError(
+            f"unknown export format {fmt!r}", hint=f"choose one of {', '.join(EXPORT_FORMATS)}"
+        )
     if fmt in ("ttl", "nt"):
-        return union_graph(ds).serialize(format="turtle" if fmt == "ttl" else "nt11",
-                                          encoding="utf-8")
+        return union_graph(ds).serialize(
+            format="turtle" if fmt == "ttl" else "nt11", encoding="utf-8"
+        )
     rdflib_format = {"trig": "trig", "nq": "nquads", "jsonld": "json-ld"}[fmt]
     return ds.serialize(format=rdflib_format, encoding="utf-8")
 

@@ -41,12 +41,14 @@ def validate_graph(data: Graph) -> ValidationReport:
     )
     violations = []
     for result in results.subjects(SH.resultSeverity, None):
-        violations.append(Violation(
-            focus=str(results.value(result, SH.focusNode)),
-            path=str(results.value(result, SH.resultPath) or ""),
-            message=str(results.value(result, SH.resultMessage) or ""),
-            severity=str(results.value(result, SH.resultSeverity)).rsplit("#", 1)[-1],
-        ))
+        violations.append(
+            Violation(
+                focus=str(results.value(result, SH.focusNode)),
+                path=str(results.value(result, SH.resultPath) or ""),
+                message=str(results.value(result, SH.resultMessage) or ""),
+                severity=str(results.value(result, SH.resultSeverity)).rsplit("#", 1)[-1],
+            )
+        )
     violations.sort(key=lambda v: (v.focus, v.path, v.message))
     return ValidationReport(bool(conforms), tuple(violations), str(text))
 

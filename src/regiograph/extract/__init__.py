@@ -73,8 +73,10 @@ def extract(
     """Run the extraction components over one document (a pure function of its input)."""
     unknown = [name for name in pipeline if name not in REGISTRY]
     if unknown:
-        raise UsageError(f"unknown extraction component(s): {', '.join(unknown)}",
-                         hint=f"choose from {', '.join(REGISTRY)}")
+        raise UsageError(
+            f"unknown extraction component(s): {', '.join(unknown)}",
+            hint=f"choose from {', '.join(REGISTRY)}",
+        )
     ctx = Context(document, lexicon or load_lexicon())
     for name in pipeline:
         REGISTRY[name](ctx)

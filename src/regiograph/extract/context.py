@@ -10,6 +10,7 @@ import bisect
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..model import (
     DateFact,
@@ -28,6 +29,7 @@ from .lexicon import Lexicon
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2212"), "-")
 
 
+@lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
     """Comparison key of a name: case, dashes, punctuation and a leading article folded.
 
@@ -117,8 +119,9 @@ class Context:
         return span
 
     def orgs_between(self, start: int, end: int) -> list[OrgSpan]:
-        return sorted((s for s in self.orgs if start <= s.start and s.end <= end),
-                      key=lambda s: s.start)
+        return sorted(
+            (s for s in self.orgs if start <= s.start and s.end <= end), key=lambda s: s.start
+        )
 
     def orgs_in(self, segment: Segment) -> list[OrgSpan]:
         return self.orgs_between(segment.start, segment.end)
@@ -186,8 +189,9 @@ class Context:
         return Extraction(
             document=self.document,
             organisations=tuple(orgs),
-            persons=tuple(PersonMention(p.name, p.start, p.end, p.confidence)
-                          for p in persons.values()),
+            persons=tuple(
+                PersonMention(p.name, p.start, p.end, p.confidence) for p in persons.values()
+            ),
             roles=tuple(dict.fromkeys(self.roles)),
             memberships=tuple(dict.fromkeys(self.memberships)),
             places=tuple(places.values()),

@@ -19,6 +19,7 @@ from rdflib.namespace import SKOS
 from ..errors import ReferenceDataError
 from ..reference import Gazetteer, load_places
 from ..resources import lexicon_path, resource
+from .matcher import PhraseMatcher
 
 
 @dataclass(frozen=True)
@@ -31,14 +32,14 @@ class KnownOrg:
     sectors: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Lexicon:
     known_orgs: tuple[KnownOrg, ...]
     #: surface form (exact case) -> KnownOrg, for single-word forms and acronyms
     known_exact: dict[str, KnownOrg]
     #: lower-cased multi-word surface form -> KnownOrg
     known_folded: dict[str, KnownOrg]
-    known_regex: re.Pattern[str]
+    known_matcher: PhraseMatcher[KnownOrg]
     first_names: frozenset[str]
     #: head word (lower) -> type
     heads: dict[str, str]
@@ -52,7 +53,7 @@ class Lexicon:
     role_regex: re.Pattern[str]
     #: sector trigger (lower) -> sector key
     sector_words: dict[str, str]
-    sector_regex: re.Pattern[str]
+    sector_matcher: PhraseMatcher[str]
     places: Gazetteer
 
 
@@ -103,13 +104,13 @@ def load_lexicon() -> Lexicon:
     known_folded: dict[str, KnownOrg] = {}
     for org in known:
         for form in (org.name, *org.aliases):
-            if " " in form or len(form) > 12 and not form.isupper():
+            if " " in form or (len(form) > 12 and not form.isupper()):
                 known_folded.setdefault(form.lower(), org)
             known_exact.setdefault(form, org)
-    forms = list(known_exact)
-    # names may start after a glued prefix ("fbwkWetterskip"): allow a camel-case boundary
-    known_regex = re.compile(
-        r"(?:(?<![\w&-])|(?<=[a-z]))(?:" + _alternation(forms) + r")(?![\w&]|-\w)"
+    # acronyms and one-word names match case-sensitively, longer names ignoring case
+    known_matcher = PhraseMatcher(
+        exact={f: o for f, o in known_exact.items() if f.lower() not in known_folded},
+        folded=known_folded,
     )
     first_names = frozenset(
         line.strip()
@@ -127,16 +128,12 @@ def load_lexicon() -> Lexicon:
     )
     sectors = _concept_labels("sectors.ttl", hidden=True)
     # whole words only; a trigger ending in "-" ("it-") is a prefix
-    sector_alts = "|".join(
-        re.escape(w) + ("" if w.endswith("-") else r"(?!\w)")
-        for w in sorted(sectors, key=lambda w: (-len(w), w))
-    )
-    sector_regex = re.compile(r"(?<![\w-])(?:" + sector_alts + r")", re.IGNORECASE)
+    sector_matcher = PhraseMatcher(folded=sectors)
     return Lexicon(
         known_orgs=known,
         known_exact=known_exact,
         known_folded=known_folded,
-        known_regex=known_regex,
+        known_matcher=known_matcher,
         first_names=first_names,
         heads=heads,
         collaboration_heads=frozenset(w.lower() for w in patterns["collaboration_heads"]),
@@ -147,6 +144,6 @@ def load_lexicon() -> Lexicon:
         roles=roles,
         role_regex=role_regex,
         sector_words=sectors,
-        sector_regex=sector_regex,
+        sector_matcher=sector_matcher,
         places=load_places(),
     )

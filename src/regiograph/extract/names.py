@@ -44,10 +44,17 @@ _IS_A = re.compile(
     r"bedrijf|onderneming|organisatie|kennisinstelling|onderwijsinstelling)\b",
     re.IGNORECASE,
 )
-_IS_A_TYPES = {"stichting": "civil_society", "vereniging": "civil_society",
-               "coöperatie": "business", "bedrijf": "business", "onderneming": "business",
-               "kennisinstelling": "research", "onderwijsinstelling": "education",
-               "netwerk": "intermediary", "platform": "intermediary"}
+_IS_A_TYPES = {
+    "stichting": "civil_society",
+    "vereniging": "civil_society",
+    "coöperatie": "business",
+    "bedrijf": "business",
+    "onderneming": "business",
+    "kennisinstelling": "research",
+    "onderwijsinstelling": "education",
+    "netwerk": "intermediary",
+    "platform": "intermediary",
+}
 
 
 def _is_place_or_person(ctx: Context, text: str) -> bool:
@@ -59,8 +66,16 @@ def _is_place_or_person(ctx: Context, text: str) -> bool:
     return text.split(" ")[0] in ctx.lexicon.first_names and len(text.split(" ")) >= 2
 
 
-def _promote(ctx: Context, start: int, end: int, org_type: str, *, collab: bool = False,
-             rule: str, confidence: float = 0.7) -> OrgSpan | None:
+def _promote(
+    ctx: Context,
+    start: int,
+    end: int,
+    org_type: str,
+    *,
+    collab: bool = False,
+    rule: str,
+    confidence: float = 0.7,
+) -> OrgSpan | None:
     surface = ctx.text[start:end]
     return ctx.add_org(OrgSpan(start, end, surface, surface, org_type, collab, rule, confidence))
 
@@ -70,9 +85,9 @@ def acronyms(ctx: Context) -> None:
     text = ctx.text
     for span in list(ctx.orgs):
         match = _ACRONYM_AFTER.match(text, span.end)
-        if match and match.group("acr") != span.name and not span.rule == "government":
+        if match and match.group("acr") != span.name and span.rule != "government":
             span.aliases.add(match.group("acr"))
-    for index, named in ctx.named.items():
+    for _index, named in ctx.named.items():
         for start, end, piece in named:
             match = _ACRONYM_AFTER.match(text, end)
             if match and not _is_place_or_person(ctx, piece) and len(piece.split()) >= 2:
@@ -81,8 +96,19 @@ def acronyms(ctx: Context) -> None:
                     span.aliases.add(match.group("acr"))
     for match in _ACRONYM_BEFORE.finditer(text):
         acr, old = match.group("acr"), match.group("old").strip()
-        span = ctx.add_org(OrgSpan(match.start("acr"), match.end("acr"), acr, acr,
-                                   "intermediary", False, "acronym", 0.8, aliases={old}))
+        span = ctx.add_org(
+            OrgSpan(
+                match.start("acr"),
+                match.end("acr"),
+                acr,
+                acr,
+                "intermediary",
+                False,
+                "acronym",
+                0.8,
+                aliases={old},
+            )
+        )
         if span is None:
             owner = next((s for s in ctx.orgs if s.start <= match.start() < s.end), None)
             if owner:
@@ -95,7 +121,7 @@ def promote(ctx: Context) -> None:
     for index, seg in enumerate(ctx.segments):
         named = [(a, b, t) for a, b, t in ctx.named.get(index, []) if not ctx.overlaps(a, b)]
         for a, b, piece in named:
-            before = text[max(seg.start, a - 60):a]
+            before = text[max(seg.start, a - 60) : a]
             if _is_place_or_person(ctx, piece):
                 continue
             noun = re.search(r"([\w-]+)\s+$", before)
@@ -103,8 +129,15 @@ def promote(ctx: Context) -> None:
             if noun_type and noun_type != "government":
                 _promote(ctx, a, b, noun_type, rule="type-noun", confidence=0.8)
             elif _COLLAB_INTRO.search(before):
-                _promote(ctx, a, b, "intermediary", collab=True, rule="samenwerkingsverband",
-                         confidence=0.85)
+                _promote(
+                    ctx,
+                    a,
+                    b,
+                    "intermediary",
+                    collab=True,
+                    rule="samenwerkingsverband",
+                    confidence=0.85,
+                )
             elif _WITH.search(before):
                 _promote(ctx, a, b, "business", rule="partner", confidence=0.7)
         _promote_lists(ctx, seg, index)
@@ -115,12 +148,15 @@ def promote(ctx: Context) -> None:
 def _promote_lists(ctx: Context, seg, index: int) -> None:
     lex, text = ctx.lexicon, ctx.text
     items = [(s.start, s.end, s) for s in ctx.orgs_in(seg)]
-    items += [(a, b, None) for a, b, t in ctx.named.get(index, [])
-              if not ctx.overlaps(a, b) and not _is_place_or_person(ctx, t)]
+    items += [
+        (a, b, None)
+        for a, b, t in ctx.named.get(index, [])
+        if not ctx.overlaps(a, b) and not _is_place_or_person(ctx, t)
+    ]
     items.sort(key=lambda x: x[0])
     groups: list[list[tuple[int, int, OrgSpan | None]]] = []
     for item in items:
-        if groups and _LIST_GAP.match(text[groups[-1][-1][1]:item[0]]):
+        if groups and _LIST_GAP.match(text[groups[-1][-1][1] : item[0]]):
             groups[-1].append(item)
         else:
             groups.append([item])
@@ -130,12 +166,18 @@ def _promote_lists(ctx: Context, seg, index: int) -> None:
         candidates = [(a, b) for a, b, s in group if s is None]
         if not candidates or not known:
             continue
-        noun = re.search(r"([\w-]+)\s+(?:(?:de|het)\s+)?$", text[seg.start:group[0][0]])
+        noun = re.search(r"([\w-]+)\s+(?:(?:de|het)\s+)?$", text[seg.start : group[0][0]])
         noun_type = lex.type_nouns.get(noun.group(1).lower()) if noun else None
         if len(known) >= 2 or noun_type or cue:
             for a, b in candidates:
-                _promote(ctx, a, b, noun_type if noun_type not in (None, "government")
-                         else "business", rule="list", confidence=0.7)
+                _promote(
+                    ctx,
+                    a,
+                    b,
+                    noun_type if noun_type not in (None, "government") else "business",
+                    rule="list",
+                    confidence=0.7,
+                )
 
 
 def _quoted(ctx: Context) -> None:
@@ -146,7 +188,7 @@ def _quoted(ctx: Context) -> None:
         name = match.group("name").strip()
         if len(name.split()) < 2 or len(name.split()) > 8:
             continue
-        if _QUOTE_CONTEXT.search(text[max(0, match.start() - 40):match.start()]):
+        if _QUOTE_CONTEXT.search(text[max(0, match.start() - 40) : match.start()]):
             names.add(name)
     for name in names:
         for match in re.finditer(re.escape(name), text):
@@ -154,36 +196,52 @@ def _quoted(ctx: Context) -> None:
             for span in same:
                 span.collaboration = True
             if not same:
-                ctx.add_org(OrgSpan(match.start(), match.end(), name, name, "intermediary",
-                                    True, "quoted", 0.75))
+                ctx.add_org(
+                    OrgSpan(
+                        match.start(), match.end(), name, name, "intermediary", True, "quoted", 0.75
+                    )
+                )
 
 
 def _lowercase_regio(ctx: Context) -> None:
-    """"de regio Eemsdelta" is a body when it is coordinated with another organisation."""
+    """ "de regio Eemsdelta" is a body when it is coordinated with another organisation."""
     text = ctx.text
     pattern = re.compile(r"\bregio\s+[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*")
     for match in pattern.finditer(text):
         if ctx.overlaps(match.start(), match.end()):
             continue
-        before = text[max(0, match.start() - 12):match.start()]
-        after = text[match.end():match.end() + 12]
+        before = text[max(0, match.start() - 12) : match.start()]
+        after = text[match.end() : match.end() + 12]
         left = re.search(r"\ben\s+(?:de\s+)?$", before) and any(
-            0 <= match.start() - s.end <= 12 for s in ctx.orgs)
+            0 <= match.start() - s.end <= 12 for s in ctx.orgs
+        )
         right = re.match(r"\s+en\s+", after) and any(
-            0 <= s.start - match.end() <= 12 for s in ctx.orgs)
+            0 <= s.start - match.end() <= 12 for s in ctx.orgs
+        )
         if left or right:
             surface = match.group(0)
-            ctx.add_org(OrgSpan(match.start(), match.end(), surface, "Regio" + surface[5:],
-                                "government", True, "regio", 0.75))
+            ctx.add_org(
+                OrgSpan(
+                    match.start(),
+                    match.end(),
+                    surface,
+                    "Regio" + surface[5:],
+                    "government",
+                    True,
+                    "regio",
+                    0.75,
+                )
+            )
 
 
 def is_a(ctx: Context) -> None:
-    """"OTP is een stichting", "Twente Board, een publiek-privaat samenwerkingsverband"."""
+    """ "OTP is een stichting", "Twente Board, een publiek-privaat samenwerkingsverband"."""
     text = ctx.text
     for span in list(ctx.orgs):
         match = _IS_A.match(text, span.end) or re.match(
             r",\s+een\s+(?:[\w-]+\s+){0,2}(?P<noun>samenwerkingsverband|netwerk|platform)\b",
-            text[span.end:span.end + 80])
+            text[span.end : span.end + 80],
+        )
         if not match:
             continue
         noun = match.group("noun").lower()
@@ -209,9 +267,18 @@ def short_forms(ctx: Context) -> None:
             flags = 0 if alias.isupper() else re.IGNORECASE
             for match in re.finditer(rf"(?<![\w-]){re.escape(alias)}(?![\w-])", text, flags):
                 if not ctx.overlaps(match.start(), match.end()):
-                    ctx.add_org(OrgSpan(match.start(), match.end(), match.group(0), span.name,
-                                        span.org_type, span.collaboration, "alias",
-                                        span.confidence))
+                    ctx.add_org(
+                        OrgSpan(
+                            match.start(),
+                            match.end(),
+                            match.group(0),
+                            span.name,
+                            span.org_type,
+                            span.collaboration,
+                            "alias",
+                            span.confidence,
+                        )
+                    )
     canon = ctx.canonical()
     longer = sorted(canon.values(), key=lambda s: -len(s.name))
     # a name that is the start of a longer name in the same document is its short form
@@ -219,7 +286,7 @@ def short_forms(ctx: Context) -> None:
         key = name_key(span.name)
         for other in longer:
             okey = name_key(other.name)
-            if okey == key or not okey.startswith(key + " ") and not okey.startswith(key + "-"):
+            if okey == key or (not okey.startswith(key + " ") and not okey.startswith(key + "-")):
                 continue
             if span.rule in ("government",) or other.rule == "government":
                 continue
@@ -241,8 +308,18 @@ def short_forms(ctx: Context) -> None:
         for match in re.finditer(pattern, text):
             start = match.end() - len(head)
             if not ctx.overlaps(start, match.end()):
-                ctx.add_org(OrgSpan(start, match.end(), head, span.name, span.org_type, True,
-                                    "short-form", span.confidence))
+                ctx.add_org(
+                    OrgSpan(
+                        start,
+                        match.end(),
+                        head,
+                        span.name,
+                        span.org_type,
+                        True,
+                        "short-form",
+                        span.confidence,
+                    )
+                )
 
 
 __all__ = ["acronyms", "clean_piece", "is_a", "promote", "short_forms"]

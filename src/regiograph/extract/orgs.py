@@ -26,7 +26,10 @@ CONNECTOR = (
     r"op(?: de| het)?|de|der|den|het|'t|tot|&)"
 )
 CHUNK = re.compile(rf"{CAPWORD}(?:[ \t]+(?:{CONNECTOR}[ \t]+)?{CAPWORD})*")
-_CONNECTOR_WORDS = frozenset("van voor in aan op de der den het 't tot &".split())
+_CONNECTOR_WORDS = frozenset(
+    ["van", "voor", "in", "aan", "op", "de", "der", "den", "het", "'t", "tot", "&"]
+)
+_MINISTER_VAN = re.compile(r"[Mm]inister(?:ie)?\s+van\s+$")
 _REGIONAL_SUFFIX = re.compile(
     r"\s+(Noord-Nederland|Noord|Oost-Nederland|Oost|Zuid|West|Midden|Nederland|Benelux)\b"
 )
@@ -76,19 +79,24 @@ def _head_of(lex: Lexicon, words: list[str]) -> tuple[int, str | None, bool]:
     for i, word in enumerate(lowered):
         if word in _CONNECTOR_WORDS:
             continue
-        collab = word in lex.collaboration_heads
-        kind = lex.heads.get(word)
-        if kind is None and not collab:
-            for head in (*lex.heads, *lex.collaboration_heads):
-                if len(head) >= 4 and word.endswith(head) and len(word) - len(head) >= 3:
-                    kind = lex.heads.get(head)
-                    collab = collab or head in lex.collaboration_heads
-                    break
+        kind, collab = _word_head(lex, word)
         if kind or collab:
             if kind is None:
                 kind = "intermediary"
             return i, kind, collab or any(w in lex.collaboration_heads for w in lowered)
     return -1, None, False
+
+
+@lru_cache(maxsize=65536)
+def _word_head(lex: Lexicon, word: str) -> tuple[str | None, bool]:
+    """The type a word gives as a head word, directly or as the end of a compound."""
+    collab = word in lex.collaboration_heads
+    kind = lex.heads.get(word)
+    if kind is None and not collab:
+        for head in (*lex.heads, *lex.collaboration_heads):
+            if len(head) >= 4 and word.endswith(head) and len(word) - len(head) >= 3:
+                return lex.heads.get(head), head in lex.collaboration_heads
+    return kind, collab
 
 
 def clean_piece(lex: Lexicon, text: str, start: int) -> tuple[int, str] | None:
@@ -98,13 +106,22 @@ def clean_piece(lex: Lexicon, text: str, start: int) -> tuple[int, str] | None:
     offset = start
     while words:
         low = words[0].lower()
-        generic = next((g for g in lex.generic if " " in g
-                        and " ".join(words).lower().startswith(g + " van ")), None)
+        generic = next(
+            (
+                g
+                for g in lex.generic
+                if " " in g and " ".join(words).lower().startswith(g + " van ")
+            ),
+            None,
+        )
         if generic:  # "College van Bestuur van ..."
             drop = len(generic.split()) + 1
-        elif (low in lex.stop_words or low in _CONNECTOR_WORDS
-              or (low in lex.type_nouns and low not in lex.heads and len(words) > 1)
-              or lex.role_regex.fullmatch(words[0])):
+        elif (
+            low in lex.stop_words
+            or low in _CONNECTOR_WORDS
+            or (low in lex.type_nouns and low not in lex.heads and len(words) > 1)
+            or lex.role_regex.fullmatch(words[0])
+        ):
             drop = 1
         else:
             break
@@ -129,25 +146,31 @@ def clean_piece(lex: Lexicon, text: str, start: int) -> tuple[int, str] | None:
 def known_orgs(ctx: Context) -> None:
     """Organisations from the gazetteer, extended by a regional suffix ("FNV Noord")."""
     lex, text = ctx.lexicon, ctx.text
-    for match in lex.known_regex.finditer(text):
-        surface = match.group(0)
-        org = lex.known_exact.get(surface) or lex.known_folded.get(surface.lower())
-        if org is None:
-            continue
+    for start, end, surface, org in lex.known_matcher.finditer(text):
         # a portfolio ("Economische Zaken") names a ministry only after minister(ie) van
-        if org.name.startswith("Ministerie") and "inister" not in surface and not surface.isupper():
-            if not re.search(r"[Mm]inister(?:ie)?\s+van\s+$", text[max(0, match.start() - 16):
-                                                                 match.start()]):
-                continue
-        start, end, name = match.start(), match.end(), org.name
+        portfolio = org.name.startswith("Ministerie") and "inister" not in surface
+        before = text[max(0, start - 16) : start]
+        if portfolio and not surface.isupper() and not _MINISTER_VAN.search(before):
+            continue
+        name = org.name
         suffix = _REGIONAL_SUFFIX.match(text, end)
         if suffix and org.org_type in ("intermediary", "civil_society", "business"):
             end = suffix.end()
             name = f"{surface} {suffix.group(1)}"
             surface = text[start:end]
         ctx.add_org(
-            OrgSpan(start, end, surface, name, org.org_type, org.collaboration, "known", 0.95,
-                    location=org.location, sectors=set(org.sectors)),
+            OrgSpan(
+                start,
+                end,
+                surface,
+                name,
+                org.org_type,
+                org.collaboration,
+                "known",
+                0.95,
+                location=org.location,
+                sectors=set(org.sectors),
+            ),
         )
 
 
@@ -158,21 +181,28 @@ def government(ctx: Context) -> None:
     muni_re, prov_re = _place_regexes(gaz)
 
     def add(start, end, name, code, collab=False, rule="government", conf=0.95):
-        ctx.add_org(OrgSpan(start, end, text[start:end], name, "government", collab, rule, conf,
-                            place_code=code))
+        ctx.add_org(
+            OrgSpan(
+                start, end, text[start:end], name, "government", collab, rule, conf, place_code=code
+            )
+        )
 
-    for kw in re.finditer(r"\b(?:[Gg]emeente[ns]?|\w+gemeente[ns]?|\w*gemeentes)\b[ \t]*[:(]?[ \t]*",
-                          text):
+    for kw in re.finditer(
+        r"\b(?:[Gg]emeente[ns]?|\w+gemeente[ns]?|\w*gemeentes)\b[ \t]*[:(]?[ \t]*", text
+    ):
         items = _list_items(text, kw.end(), muni_re)
         for i, (a, b) in enumerate(items):
             codes = gaz.municipality_names.get(text[a:b].casefold(), ())
             if not codes:
                 continue
             place = gaz.places[codes[0]]
-            start = kw.start() if i == 0 and kw.group(0).strip().lower().startswith("gemeente") else a
+            start = (
+                kw.start() if i == 0 and kw.group(0).strip().lower().startswith("gemeente") else a
+            )
             add(start, b, f"gemeente {place.name}", place.code)
-    for kw in re.finditer(r"\b(?:[Pp]rovincies?|Provinsje|Gedeputeerde Staten van|GS van)[ \t]+",
-                          text):
+    for kw in re.finditer(
+        r"\b(?:[Pp]rovincies?|Provinsje|Gedeputeerde Staten van|GS van)[ \t]+", text
+    ):
         for i, (a, b) in enumerate(_list_items(text, kw.end(), prov_re)):
             code = gaz.province_names.get(text[a:b].casefold())
             if code:
@@ -192,10 +222,18 @@ def government(ctx: Context) -> None:
         else:
             start, end = match.start("p"), match.end("p")
         add(start, end, name, None, rule="ministry")
-    for match in re.finditer(r"\bRegio[ \t]+(?!Deal\b)(?P<n>[A-Z][\w'’-]*(?:[ \t]+[A-Z][\w'’-]*)*)",
-                             text):
-        add(match.start(), match.end(), f"Regio {match.group('n')}", None, collab=True,
-            rule="regio", conf=0.85)
+    for match in re.finditer(
+        r"\bRegio[ \t]+(?!Deal\b)(?P<n>[A-Z][\w'’-]*(?:[ \t]+[A-Z][\w'’-]*)*)", text
+    ):
+        add(
+            match.start(),
+            match.end(),
+            f"Regio {match.group('n')}",
+            None,
+            collab=True,
+            rule="regio",
+            conf=0.85,
+        )
 
 
 def head_words(ctx: Context) -> None:
@@ -223,28 +261,40 @@ def merge_adjacent(ctx: Context) -> None:
     i = 0
     while i < len(spans) - 1:
         left, right = spans[i], spans[i + 1]
-        joinable = (text[left.end:right.start] == " "
-                    and left.rule in ("known", "head") and right.rule in ("known", "head")
-                    and not right.name.startswith(("gemeente ", "provincie ")))
+        joinable = (
+            text[left.end : right.start] == " "
+            and left.rule in ("known", "head")
+            and right.rule in ("known", "head")
+            and not right.name.startswith(("gemeente ", "provincie "))
+        )
         if not joinable:
             i += 1
             continue
         owner = left if left.rule == "known" or right.rule != "head" else right
-        surface = text[left.start:right.end]
-        merged = OrgSpan(left.start, right.end, surface, surface, owner.org_type,
-                         left.collaboration or right.collaboration, "head",
-                         min(left.confidence, right.confidence), sectors=set(owner.sectors))
+        surface = text[left.start : right.end]
+        merged = OrgSpan(
+            left.start,
+            right.end,
+            surface,
+            surface,
+            owner.org_type,
+            left.collaboration or right.collaboration,
+            "head",
+            min(left.confidence, right.confidence),
+            sectors=set(owner.sectors),
+        )
         ctx.orgs.remove(left)
         ctx.orgs.remove(right)
         ctx.orgs.append(merged)
-        spans[i:i + 2] = [merged]
+        spans[i : i + 2] = [merged]
 
 
 def _free_pieces(ctx: Context, start: int, chunk: str) -> list[tuple[int, str]]:
     """Parts of a chunk that no organisation or person span covers yet."""
     end = start + len(chunk)
-    taken = sorted((s.start, s.end) for s in [*ctx.orgs, *ctx.persons]
-                   if s.start < end and start < s.end)
+    taken = sorted(
+        (s.start, s.end) for s in [*ctx.orgs, *ctx.persons] if s.start < end and start < s.end
+    )
     pieces, pos = [], start
     for a, b in taken:
         if a > pos:
@@ -280,5 +330,6 @@ def _classify_chunk(lex: Lexicon, piece: str, start: int) -> OrgSpan | None:
     if len(words) == 1 and words[0].isupper() and len(words[0]) <= 4:
         return None
     confidence = 0.8 if len(words) > 1 else 0.7
-    return OrgSpan(start, start + len(piece), piece, piece, kind or "intermediary", collab,
-                   "head", confidence)
+    return OrgSpan(
+        start, start + len(piece), piece, piece, kind or "intermediary", collab, "head", confidence
+    )

@@ -17,25 +17,37 @@ import re
 from ..model import RoleFact, Segment
 from .context import Context, OrgSpan, PersonSpan, name_key
 
-PREFIX = r"(?:van der|van den|van de|van het|van 't|in 't|in de|op de|op den|uit de|van|de|der|den|ter|ten|te|'t|le|la|du|von|di|da)"
+PREFIX = (
+    r"(?:van der|van den|van de|van het|van 't|in 't|in de|op de|op den|uit de|van|de|der|den|"
+    r"ter|ten|te|'t|le|la|du|von|di|da)"
+)
 SURNAME = r"[A-ZÀ-Þ][a-zà-ÿ'’]+(?:-[A-ZÀ-Þ][a-zà-ÿ'’]+)?"
 GIVEN = r"[A-ZÀ-Þ][a-zà-ÿ]+(?:-[A-ZÀ-Þ][a-zà-ÿ]+)?"
 _FULL2 = re.compile(
     rf"(?P<given>{GIVEN}[ \t]+{GIVEN})[ \t]+(?:(?:{PREFIX})[ \t]+)*(?P<sur>{SURNAME})(?![\w-])"
 )
-_FULL = re.compile(
-    rf"(?P<given>{GIVEN})[ \t]+(?:(?:{PREFIX})[ \t]+)*(?P<sur>{SURNAME})(?![\w-])"
-)
+_FULL = re.compile(rf"(?P<given>{GIVEN})[ \t]+(?:(?:{PREFIX})[ \t]+)*(?P<sur>{SURNAME})(?![\w-])")
 _WORD_START = re.compile(r"(?<![\w-])[A-ZÀ-Þ]")
 _INITIALS = re.compile(
     rf"(?<![\w-])(?P<init>(?:[A-Z]\.\s?){{1,4}})\s*(?:(?:{PREFIX})\s+)*(?P<sur>{SURNAME})(?![\w-])"
 )
 _AFTER_ROLE = re.compile(
-    rf"\s+(?:de heer\s+|mevrouw\s+|dhr\.\s+|mw\.\s+)?(?P<name>[A-ZÀ-Þ][a-zà-ÿ]+(?:\s+(?:{PREFIX}\s+)*{SURNAME}){{1,2}})"
+    r"\s+(?:de heer\s+|mevrouw\s+|dhr\.\s+|mw\.\s+)?"
+    rf"(?P<name>[A-ZÀ-Þ][a-zà-ÿ]+(?:\s+(?:{PREFIX}\s+)*{SURNAME}){{1,2}})"
 )
 _LOWER_BYLINE = re.compile(rf"(?<![\w-])(?P<name>[a-zà-ÿ]+\s+(?:{PREFIX}\s+)*{SURNAME})\s*$")
 _HEADS_NOT_SURNAMES = frozenset(
-    "ziekenhuis college hogeschool universiteit school groep campus board cluster".split()
+    [
+        "ziekenhuis",
+        "college",
+        "hogeschool",
+        "universiteit",
+        "school",
+        "groep",
+        "campus",
+        "board",
+        "cluster",
+    ]
 )
 
 _GOV_ROLES = {
@@ -144,8 +156,19 @@ def _implied_org(ctx: Context, role: str, seg_index: int, previous: list[RoleFac
                 code = max(set(codes), key=codes.count)
                 name = f"provincie {ctx.lexicon.places.places[code].name}"
                 seg = ctx.segments[seg_index]
-                ctx.orgs.append(OrgSpan(seg.start, seg.start, "", name, "government", False,
-                                        "implied", 0.5, place_code=code))
+                ctx.orgs.append(
+                    OrgSpan(
+                        seg.start,
+                        seg.start,
+                        "",
+                        name,
+                        "government",
+                        False,
+                        "implied",
+                        0.5,
+                        place_code=code,
+                    )
+                )
                 return name
         return None
     # a director or chair: the organisation the paragraph is about
@@ -172,8 +195,14 @@ def roles(ctx: Context) -> None:
     text, lex = ctx.text, ctx.lexicon
     found: list[RoleFact] = []
 
-    def add(person: PersonSpan, match: re.Match[str], org: OrgSpan | str | None,
-            seg: Segment, conf: float, label_end: int | None = None) -> None:
+    def add(
+        person: PersonSpan,
+        match: re.Match[str],
+        org: OrgSpan | str | None,
+        seg: Segment,
+        conf: float,
+        label_end: int | None = None,
+    ) -> None:
         role = _role_key(ctx, match.group(1))
         if role is None:
             return
@@ -189,38 +218,41 @@ def roles(ctx: Context) -> None:
         if not org_name:
             return
         end = label_end if label_end and label_end > match.end() else match.end()
-        label = " ".join(text[match.start():end].split()).strip(" ,(")
+        label = " ".join(text[match.start() : end].split()).strip(" ,(")
         label = re.sub(r"\s+(?:van|bij)(?:\s+(?:de|het))?$", "", label)
-        found.append(RoleFact(person.name, org_name, role, label or match.group(0),
-                              ctx.evidence(seg), conf))
+        found.append(
+            RoleFact(person.name, org_name, role, label or match.group(0), ctx.evidence(seg), conf)
+        )
 
     for seg in ctx.segments:
         people = ctx.persons_in(seg)
         for person in people:
             kind_after = None
             # ROLE [words] PERSON [van (de|het) ORG | (Town)]
-            before = text[seg.start:person.start]
+            before = text[seg.start : person.start]
             role_before = None
             for m in lex.role_regex.finditer(before):
-                gap = before[m.end():]
+                gap = before[m.end() :]
                 if len(gap) <= 45 and not re.search(r"[.;:!?\"“”]", gap):
                     role_before = m
             if role_before is not None:
                 shifted = lex.role_regex.match(text, seg.start + role_before.start())
                 kind_after = _GOV_ROLES.get(_role_key(ctx, shifted.group(1)) or "")
                 in_gap = ctx.orgs_between(shifted.end(), person.start)
-                town = re.match(r"\s*\((?P<t>[A-Z][\w' -]+)\)", text[person.end:])
+                town = re.match(r"\s*\((?P<t>[A-Z][\w' -]+)\)", text[person.end :])
                 org = in_gap[0] if in_gap else None
                 if org is None and town:
                     org = _town_org(ctx, town.group("t"), kind_after, person.end + town.start("t"))
-                if org is None and re.match(r"\s+(?:van|bij)\s+", text[person.end:]):
+                if org is None and re.match(r"\s+(?:van|bij)\s+", text[person.end :]):
                     org = _first_org_after(ctx, person.end, seg.end, kind_after)
                 add(person, shifted, org, seg, 0.85, label_end=in_gap[0].start if in_gap else None)
             # PERSON, ROLE ... ORG   /   PERSON is (als) ROLE van ORG   /   , tevens ROLE
-            tail = text[person.end:seg.end]
-            for m in re.finditer(r"(?:^\s*(?:\([^)]*\))?\s*,\s*(?:tevens\s+|die\s+[^,]{0,40}?\s+als\s+)?"
-                                 r"|^\s+(?:is|was|wordt)\s+(?:als\s+)?|,\s*tevens\s+|\s+en\s+(?=\w))",
-                                 tail):
+            tail = text[person.end : seg.end]
+            for m in re.finditer(
+                r"(?:^\s*(?:\([^)]*\))?\s*,\s*(?:tevens\s+|die\s+[^,]{0,40}?\s+als\s+)?"
+                r"|^\s+(?:is|was|wordt)\s+(?:als\s+)?|,\s*tevens\s+|\s+en\s+(?=\w))",
+                tail,
+            ):
                 role = lex.role_regex.match(text, person.end + m.end())
                 if not role:
                     continue
@@ -228,14 +260,20 @@ def roles(ctx: Context) -> None:
                     continue  # "... en collega-voorzitter Erica Schaper": her role
                 kind = _GOV_ROLES.get(_role_key(ctx, role.group(1)) or "")
                 org = _first_org_after(ctx, role.end(), seg.end, kind)
-                add(person, role, org, seg, 0.85,
-                    label_end=org.start if org and org.start - role.end() < 40 else None)
+                add(
+                    person,
+                    role,
+                    org,
+                    seg,
+                    0.85,
+                    label_end=org.start if org and org.start - role.end() < 40 else None,
+                )
                 if m.start() == 0:
                     continue
         # contact cards: a line with only a name, followed by role lines
         if len(people) == 1 and people[0].start == seg.start and people[0].end == seg.end:
             index = ctx.segment_index(seg.start)
-            for nxt in ctx.segments[index + 1:index + 4]:
+            for nxt in ctx.segments[index + 1 : index + 4]:
                 role = lex.role_regex.match(text, nxt.start)
                 if not role:
                     break
@@ -248,8 +286,10 @@ def roles(ctx: Context) -> None:
             orgs = ctx.orgs_between(seg.start + m.end(), seg.end)
             if not orgs:
                 continue
-            after = re.match(r",?\s+", text[orgs[0].end:])
-            people = [p for p in ctx.persons_in(seg) if after and p.start == orgs[0].end + after.end()]
+            after = re.match(r",?\s+", text[orgs[0].end :])
+            people = [
+                p for p in ctx.persons_in(seg) if after and p.start == orgs[0].end + after.end()
+            ]
             if people:
                 role = lex.role_regex.match(text, seg.start + m.start())
                 if role:
@@ -258,16 +298,27 @@ def roles(ctx: Context) -> None:
 
 
 def _town_org(ctx: Context, town: str, kind: str | None, pos: int) -> OrgSpan | None:
-    """"wethouder Maaike Veeningen (Almere)": the municipality of that town."""
+    """ "wethouder Maaike Veeningen (Almere)": the municipality of that town."""
     if kind != "gemeente":
         return None
     gaz = ctx.lexicon.places
     codes = gaz.municipality_names.get(town.casefold()) or (
-        (gaz.towns[town.casefold()],) if town.casefold() in gaz.towns else ())
+        (gaz.towns[town.casefold()],) if town.casefold() in gaz.towns else ()
+    )
     if not codes:
         return None
     place = gaz.places[codes[0]]
-    span = OrgSpan(pos, pos + len(town), town, f"gemeente {place.name}", "government", False,
-                   "government", 0.8, place_code=place.code)
+    span = OrgSpan(
+        pos,
+        pos + len(town),
+        town,
+        f"gemeente {place.name}",
+        "government",
+        False,
+        "government",
+        0.8,
+        place_code=place.code,
+    )
     return ctx.add_org(span) or next(
-        (s for s in ctx.orgs if name_key(s.name) == name_key(span.name)), None)
+        (s for s in ctx.orgs if name_key(s.name) == name_key(span.name)), None
+    )

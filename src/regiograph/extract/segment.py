@@ -19,8 +19,45 @@ _BYLINE = re.compile(
     r"^\s*(?:\(?\s*(?:door|tekst|foto|beeld|auteur|geschreven door)\s*:|©)", re.IGNORECASE
 )
 _ABBREVIATIONS = frozenset(
-    """o.a bijv bv d.w.z dhr mevr mw mr drs dr ir ing prof ca nr resp incl excl evt vs
-    jl jr sr st t.a.v i.s.m m.b.t z.g.a.n e.d etc enz min max mln mld blz tel""".split()
+    [
+        "o.a",
+        "bijv",
+        "bv",
+        "d.w.z",
+        "dhr",
+        "mevr",
+        "mw",
+        "mr",
+        "drs",
+        "dr",
+        "ir",
+        "ing",
+        "prof",
+        "ca",
+        "nr",
+        "resp",
+        "incl",
+        "excl",
+        "evt",
+        "vs",
+        "jl",
+        "jr",
+        "sr",
+        "st",
+        "t.a.v",
+        "i.s.m",
+        "m.b.t",
+        "z.g.a.n",
+        "e.d",
+        "etc",
+        "enz",
+        "min",
+        "max",
+        "mln",
+        "mld",
+        "blz",
+        "tel",
+    ]
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)]*\s+(?=[\"'“‘(]?[A-ZÀ-Þ0-9])")
 

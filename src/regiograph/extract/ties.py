@@ -24,17 +24,22 @@ _ANAPHOR = re.compile(
 )
 _AGREEMENT = re.compile(r"(?i)deal|akkoord|convenant|pact\b|alliantie|overeenkomst|agenda")
 _OWN = re.compile(r"\b(?:hun|onze)\s+samenwerking\b", re.IGNORECASE)
-_WITH = re.compile(r"\b(?:in (?:nauwe )?samenwerking met|samen met)\s+(?:de\s+|het\s+)?$",
-                   re.IGNORECASE)
+_WITH = re.compile(
+    r"\b(?:in (?:nauwe )?samenwerking met|samen met)\s+(?:de\s+|het\s+)?$", re.IGNORECASE
+)
 _NOT_MEMBER = re.compile(
-    r"(?:in opdracht van|ondersteun\w*|subsidie\w*|namens de regering|financier\w*|\bvoor|\b(?:zoals|als)|"
+    r"(?:in opdracht van|ondersteun\w*|subsidie\w*|namens de regering|financier\w*|\bvoor|"
+    r"\b(?:zoals|als)|"
     r"(?:op|in) het terrein van|in de|op het)\s+(?:de\s+|het\s+)?$",
     re.IGNORECASE,
 )
-_FUNDS = re.compile(r"\s+(?:ondersteun|subsidie|financier|betaal|investeer|sponsor)\w*",
-                    re.IGNORECASE)
-_LIST_GAP = re.compile(r"^\s*(?:,|,?\s+en|,?\s+&)\s+(?:(?:de|het)\s+)?$"
-                       r"|^\s*,\s*[^,.;:()]{1,40},\s*(?:en\s+)?(?:(?:de|het)\s+)?$")
+_FUNDS = re.compile(
+    r"\s+(?:ondersteun|subsidie|financier|betaal|investeer|sponsor)\w*", re.IGNORECASE
+)
+_LIST_GAP = re.compile(
+    r"^\s*(?:,|,?\s+en|,?\s+&)\s+(?:(?:de|het)\s+)?$"
+    r"|^\s*,\s*[^,.;:()]{1,40},\s*(?:en\s+)?(?:(?:de|het)\s+)?$"
+)
 
 
 def _distinct(spans: list[OrgSpan]) -> list[OrgSpan]:
@@ -47,7 +52,7 @@ def _distinct(spans: list[OrgSpan]) -> list[OrgSpan]:
 def _list_groups(ctx: Context, spans: list[OrgSpan]) -> list[list[OrgSpan]]:
     groups: list[list[OrgSpan]] = []
     for span in spans:
-        if groups and _LIST_GAP.match(ctx.text[groups[-1][-1].end:span.start]):
+        if groups and _LIST_GAP.match(ctx.text[groups[-1][-1].end : span.start]):
             groups[-1].append(span)
         else:
             groups.append([span])
@@ -70,8 +75,11 @@ def _antecedent(ctx: Context, index: int, noun: str) -> OrgSpan | None:
                 named = [s for s in orgs if s.rule in ("head", "acronym", "quoted")]
                 if named:
                     return named[-1]
-                things = [n for n in ctx.named.get(back, []) if len(n[2].split()) >= 2
-                          and not ctx.overlaps(n[0], n[1])]
+                things = [
+                    n
+                    for n in ctx.named.get(back, [])
+                    if len(n[2].split()) >= 2 and not ctx.overlaps(n[0], n[1])
+                ]
                 if things:
                     a, b, t = things[-1]
                     return ctx.add_org(OrgSpan(a, b, t, t, "intermediary", True, "anaphor", 0.6))
@@ -96,8 +104,9 @@ def memberships(ctx: Context) -> None:
         cue = any(c.search(seg.text) for c in lex.cues)
         groups = _list_groups(ctx, spans)
         in_list = {id(s) for g in groups if len(g) >= 2 for s in g}
-        big_subject = next((g for g in groups if len(_distinct(g)) >= 3
-                            and g[0].start - seg.start <= 12), None)
+        big_subject = next(
+            (g for g in groups if len(_distinct(g)) >= 3 and g[0].start - seg.start <= 12), None
+        )
         if not cue and big_subject is None:
             continue
         collabs = _distinct([s for s in spans if s.collaboration and id(s) not in in_list])
@@ -106,14 +115,22 @@ def memberships(ctx: Context) -> None:
         if len(collabs) > 1 and len(agreements) == 1:  # "Regio X tekent Regio Deal Y"
             collab = agreements[0]
         elif len(collabs) > 1:  # prefer the one introduced as a setting: "in de X", "aan X"
-            collab = next((c for c in collabs if re.search(
-                r"(?:\bin|\baan|\bbinnen|\bmet|\bvoor)\s+(?:de\s+|het\s+|een\s+samenwerking\s+in\s+"
-                r"(?:de\s+|het\s+)?)?$", text[max(seg.start, c.start - 40):c.start])), collabs[0])
+            collab = next(
+                (
+                    c
+                    for c in collabs
+                    if re.search(
+                        r"(?:\bin|\baan|\bbinnen|\bmet|\bvoor)\s+(?:de\s+|het\s+|een\s+samenwerking\s+in\s+"
+                        r"(?:de\s+|het\s+)?)?$",
+                        text[max(seg.start, c.start - 40) : c.start],
+                    )
+                ),
+                collabs[0],
+            )
         if collab is None and big_subject is not None and index > 0:
             # "... de Universiteit van het Noorden. De RUG, NHL Stenden, ... en het UMCG willen"
             previous = [s for s in ctx.orgs_in(ctx.segments[index - 1]) if s.collaboration]
-            if len(_distinct(previous)) == 1 and \
-                    ctx.segments[index - 1].paragraph == seg.paragraph:
+            if len(_distinct(previous)) == 1 and ctx.segments[index - 1].paragraph == seg.paragraph:
                 collab = previous[0]
         if collab is None:
             anaphor = _ANAPHOR.search(seg.text)
@@ -125,15 +142,20 @@ def memberships(ctx: Context) -> None:
                 continue
             if (span.start, span.end) in ctx.role_orgs and id(span) not in in_list:
                 continue
-            if _NOT_MEMBER.search(text[max(seg.start, span.start - 30):span.start]) and \
-                    id(span) not in in_list:
+            if (
+                _NOT_MEMBER.search(text[max(seg.start, span.start - 30) : span.start])
+                and id(span) not in in_list
+            ):
                 continue
             if _FUNDS.match(text, span.end):  # "De provincie ondersteunt ..." funds, not joins
                 continue
             members.append(span)
         members = _distinct(members)
-        if collab is None and len(members) == 1 and _WITH.search(
-                text[max(seg.start, members[0].start - 40):members[0].start]):
+        if (
+            collab is None
+            and len(members) == 1
+            and _WITH.search(text[max(seg.start, members[0].start - 40) : members[0].start])
+        ):
             # "... in samenwerking met X": X joins the partnership the text is about
             if unnamed:
                 partners = [s for s in ctx.orgs if name_key(s.name) in unnamed[-1][0]]
@@ -145,15 +167,19 @@ def memberships(ctx: Context) -> None:
         if collab is not None and members:
             collab.collaboration = True
             for member in members:
-                ctx.memberships.append(MembershipFact(member.name, collab.name,
-                                                      ctx.evidence(seg), confidence=0.8))
+                ctx.memberships.append(
+                    MembershipFact(member.name, collab.name, ctx.evidence(seg), confidence=0.8)
+                )
                 named_members.setdefault(name_key(collab.name), set()).add(name_key(member.name))
         elif collab is None and len(members) >= 2:
             unnamed.append((frozenset(name_key(m.name) for m in members), seg))
             ctx.sectors.setdefault("", set())
             for member in members:
-                ctx.memberships.append(MembershipFact(member.name, None, ctx.evidence(seg),
-                                                      group=f"s{index}", confidence=0.7))
+                ctx.memberships.append(
+                    MembershipFact(
+                        member.name, None, ctx.evidence(seg), group=f"s{index}", confidence=0.7
+                    )
+                )
     _drop_redundant(ctx, named_members)
 
 
@@ -176,5 +202,6 @@ def _drop_redundant(ctx: Context, named_members: dict[str, set[str]]) -> None:
         else:
             canonical_group[key] = group
     ctx.sectors.pop("", None)
-    ctx.memberships = [m for m in ctx.memberships
-                       if m.collaboration is not None or m.group not in drop]
+    ctx.memberships = [
+        m for m in ctx.memberships if m.collaboration is not None or m.group not in drop
+    ]

@@ -20,26 +20,57 @@ from ..model import DateFact
 from .context import Context, name_key
 
 MONTHS = {
-    "januari": 1, "jan": 1, "februari": 2, "feb": 2, "maart": 3, "mrt": 3, "april": 4,
-    "apr": 4, "mei": 5, "juni": 6, "jun": 6, "juli": 7, "jul": 7, "augustus": 8, "aug": 8,
-    "september": 9, "sep": 9, "sept": 9, "oktober": 10, "okt": 10, "november": 11, "nov": 11,
-    "december": 12, "dec": 12,
+    "januari": 1,
+    "jan": 1,
+    "februari": 2,
+    "feb": 2,
+    "maart": 3,
+    "mrt": 3,
+    "april": 4,
+    "apr": 4,
+    "mei": 5,
+    "juni": 6,
+    "jun": 6,
+    "juli": 7,
+    "jul": 7,
+    "augustus": 8,
+    "aug": 8,
+    "september": 9,
+    "sep": 9,
+    "sept": 9,
+    "oktober": 10,
+    "okt": 10,
+    "november": 11,
+    "nov": 11,
+    "december": 12,
+    "dec": 12,
 }
 _FULL_DATE = re.compile(
-    r"\b(?P<d>[0-3]?\d)\s+(?P<m>" + "|".join(sorted(MONTHS, key=len, reverse=True)) +
-    r")\.?(?:\s+(?P<y>(?:19|20)\d\d))?\b",
+    r"\b(?P<d>[0-3]?\d)\s+(?P<m>"
+    + "|".join(sorted(MONTHS, key=len, reverse=True))
+    + r")\.?(?:\s+(?P<y>(?:19|20)\d\d))?\b",
     re.IGNORECASE,
 )
 _ISO = re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)(?:-(?P<d>[0-3]\d))?\b")
-_SINCE = re.compile(r"\b(?:sinds|vanaf|opgericht in|gestart in|sinds begin)\s+(?:begin\s+)?"
-                    r"(?P<y>(?:19|20)\d\d)\b", re.IGNORECASE)
-_IN_YEAR = re.compile(r"\bin\s+(?P<y>(?:19|20)\d\d)\b.{0,80}?\b(?:ontwikkeld|opgericht|gestart|"
-                      r"ondertekend|getekend|gesloten|opgezet|afgesloten)\b", re.IGNORECASE)
+_SINCE = re.compile(
+    r"\b(?:sinds|vanaf|opgericht in|gestart in|sinds begin)\s+(?:begin\s+)?"
+    r"(?P<y>(?:19|20)\d\d)\b",
+    re.IGNORECASE,
+)
+_IN_YEAR = re.compile(
+    r"\bin\s+(?P<y>(?:19|20)\d\d)\b.{0,80}?\b(?:ontwikkeld|opgericht|gestart|"
+    r"ondertekend|getekend|gesloten|opgezet|afgesloten)\b",
+    re.IGNORECASE,
+)
 _RANGE = re.compile(r"\b(?P<a>(?:19|20)\d\d)\s*[-–/]\s*(?P<b>(?:19|20)\d\d)\b")
-_SIGN = re.compile(r"\b(?:onder)?teken(?:den|de|t|en)\b|\bgetekend\b|\bondertekend\b|"
-                   r"\bhandtekening\b|\bvan start\b|\bgelanceerd\b", re.IGNORECASE)
-_FIELD = re.compile(r"\bop (?:het gebied|de gebieden|het terrein) van\s+(?P<list>[^.;:]+)",
-                    re.IGNORECASE)
+_SIGN = re.compile(
+    r"\b(?:onder)?teken(?:den|de|t|en)\b|\bgetekend\b|\bondertekend\b|"
+    r"\bhandtekening\b|\bvan start\b|\bgelanceerd\b",
+    re.IGNORECASE,
+)
+_FIELD = re.compile(
+    r"\bop (?:het gebied|de gebieden|het terrein) van\s+(?P<list>[^.;:]+)", re.IGNORECASE
+)
 
 _TYPE_SECTORS = {"education": "onderwijs", "healthcare": "zorg"}
 
@@ -74,21 +105,26 @@ def dates(ctx: Context) -> None:
     starts: dict[str, list[date]] = {}
     ends: dict[str, list[date]] = {}
     evidence = {}
-    collabs = {name_key(m.collaboration): m.collaboration for m in ctx.memberships
-               if m.collaboration}
+    collabs = {
+        name_key(m.collaboration): m.collaboration for m in ctx.memberships if m.collaboration
+    }
     for span in ctx.orgs:
         if span.collaboration:
             collabs.setdefault(name_key(span.name), span.name)
     for seg in ctx.segments:
         named = {name_key(s.name) for s in ctx.orgs_in(seg)} & set(collabs)
-        named |= {name_key(m.collaboration) for m in ctx.memberships
-                  if m.collaboration and m.evidence.start == seg.start}
+        named |= {
+            name_key(m.collaboration)
+            for m in ctx.memberships
+            if m.collaboration and m.evidence.start == seg.start
+        }
         if not named:
             continue
         found_start, found_end = [], []
         if _SIGN.search(seg.text):
-            found_start += [d for m in _FULL_DATE.finditer(seg.text)
-                            if (d := _full_date(m, doc_year))]
+            found_start += [
+                d for m in _FULL_DATE.finditer(seg.text) if (d := _full_date(m, doc_year))
+            ]
         found_start += [date(int(m["y"]), 1, 1) for m in _SINCE.finditer(seg.text)]
         found_start += [date(int(m["y"]), 1, 1) for m in _IN_YEAR.finditer(seg.text)]
         for m in _RANGE.finditer(seg.text):
@@ -110,21 +146,24 @@ def sectors(ctx: Context) -> None:
     lex, text = ctx.lexicon, ctx.text
     found: dict[str, set[str]] = {}
 
-    def hits(fragment: str) -> set[str]:
-        return {lex.sector_words[m.group(0).lower()] for m in lex.sector_regex.finditer(fragment)
-                if m.group(0).lower() in lex.sector_words}
+    positions = [(a, v) for a, _b, _t, v in lex.sector_matcher.finditer(text)]
 
-    doc_counts = Counter(s for seg in ctx.segments for s in hits(seg.text))
+    def hits(start: int, end: int) -> set[str]:
+        return {v for a, v in positions if start <= a < end}
+
+    doc_counts = Counter(s for seg in ctx.segments for s in hits(seg.start, seg.end))
     for fact in ctx.memberships:
         if fact.collaboration:
-            found.setdefault(fact.collaboration, set()).update(hits(fact.evidence.text))
+            found.setdefault(fact.collaboration, set()).update(
+                hits(fact.evidence.start, fact.evidence.end)
+            )
     for seg in ctx.segments:
         for span in ctx.orgs_in(seg):
             if span.collaboration:
-                found.setdefault(span.name, set()).update(hits(seg.text))
+                found.setdefault(span.name, set()).update(hits(seg.start, seg.end))
     fields = set()
     for match in _FIELD.finditer(text):
-        fields |= hits(match.group("list"))
+        fields |= hits(match.start("list"), match.end("list"))
     dominant = {s for s, n in doc_counts.most_common(3) if n >= 2}
     for name in list(found):
         found[name] |= fields
@@ -132,9 +171,11 @@ def sectors(ctx: Context) -> None:
             found[name] = set(dominant)
     for span in ctx.orgs:
         own = set(span.sectors)
-        noun = re.search(r"([\w-]+)\s+$", text[max(0, span.start - 30):span.start])
+        noun = re.search(r"([\w-]+)\s+$", text[max(0, span.start - 30) : span.start])
         if noun:
-            own |= hits(noun.group(1))
+            word = noun.group(1).lower()
+            if word in lex.sector_words:  # "chemiebedrijf AkzoNobel", "energieconcern X"
+                own.add(lex.sector_words[word])
         if span.org_type in _TYPE_SECTORS:
             own.add(_TYPE_SECTORS[span.org_type])
         if "water" in span.name.lower() or "wetterskip" in span.name.lower():
