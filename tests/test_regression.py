@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from regiograph.evaluate import score_files
-from regiograph.pipeline import build
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT / "tests" / "gold"
@@ -26,10 +25,8 @@ FLOORS = {
 
 
 @pytest.fixture(scope="module")
-def graph(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("regression") / "build"
-    build([ROOT / "data" / "corpus"], out, curation=ROOT / "data" / "curation.yaml")
-    return out / "graph.ttl"
+def graph(corpus_build: Path) -> Path:
+    return corpus_build / "graph.ttl"
 
 
 @pytest.mark.parametrize("gold", sorted(FLOORS))

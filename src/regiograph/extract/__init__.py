@@ -52,6 +52,7 @@ for _name, _func in (
     ("acronyms", names.acronyms),
     ("promote", names.promote),
     ("short_forms", names.short_forms),
+    ("one_word_short_forms", names.one_word_short_forms),
     ("is_a", names.is_a),
     ("places", places.places),
     ("roles", people.roles),

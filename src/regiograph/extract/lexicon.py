@@ -44,6 +44,8 @@ class Lexicon:
     #: head word (lower) -> type
     heads: dict[str, str]
     collaboration_heads: frozenset[str]
+    #: head words that count only as the end of a compound -> type
+    compound_heads: dict[str, str]
     type_nouns: dict[str, str]
     cues: tuple[re.Pattern[str], ...]
     stop_words: frozenset[str]
@@ -55,6 +57,19 @@ class Lexicon:
     sector_words: dict[str, str]
     sector_matcher: PhraseMatcher[str]
     places: Gazetteer
+
+
+#: role words that also end compounds naming a role ("vestigingsmanager", "FNV-bestuurder")
+COMPOUND_ROLES = (
+    "manager",
+    "directeur",
+    "voorzitter",
+    "bestuurder",
+    "coördinator",
+    "adviseur",
+    "secretaris",
+    "woordvoerder",
+)
 
 
 def _alternation(words: list[str]) -> str:
@@ -121,9 +136,11 @@ def load_lexicon() -> Lexicon:
     type_nouns = {w.lower(): t for t, words in patterns["type_nouns"].items() for w in words}
     roles = _concept_labels("roles.ttl", hidden=False)
     role_words = list(roles)
+    # a role word, or a compound ending in one: "regiomanager", "FNV-bestuurder"
     role_regex = re.compile(
         r"(?<![\w-])(?:(?:collega|oud|vice|interim|waarnemend|demissionair)[- ])?"
-        r"(" + _alternation(role_words) + r")(?![\w])",
+        r"(" + _alternation(role_words) + r"|[\w]+-?(?:" + "|".join(COMPOUND_ROLES) + r"))"
+        r"(?![\w])",
         re.IGNORECASE,
     )
     sectors = _concept_labels("sectors.ttl", hidden=True)
@@ -137,6 +154,9 @@ def load_lexicon() -> Lexicon:
         first_names=first_names,
         heads=heads,
         collaboration_heads=frozenset(w.lower() for w in patterns["collaboration_heads"]),
+        compound_heads={
+            w.lower(): t for t, words in patterns["compound_heads"].items() for w in words
+        },
         type_nouns=type_nouns,
         cues=tuple(re.compile(c, re.IGNORECASE) for c in patterns["cues"]),
         stop_words=frozenset(w.lower() for w in patterns["stop_words"]),

@@ -14,7 +14,7 @@ from typing import Generic, TypeVar
 
 V = TypeVar("V")
 
-TOKEN = re.compile(r"\w[\w'’&+]*(?:[-.]\w[\w'’&+]*)*-?")
+TOKEN = re.compile(r"\w[\w'’&+]*(?:[-.]\w[\w'’&+]*)*-?|&")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-ZÀ-Þ][a-zà-ÿ])")
 
 

@@ -38,6 +38,22 @@ _QUOTE_CONTEXT = re.compile(
     r"samenwerking(?:sverband)?|initiatief|project|programma|netwerk|platform)\s*$",
     re.IGNORECASE,
 )
+_AGREEMENT_NOUN = re.compile(
+    r"\b(convenant|akkoord|pact|alliantie|coalitie|consortium|netwerk|platform|actieplan|"
+    r"manifest|intentieverklaring)\s+$"
+)
+_APPOSITION = re.compile(r",\s+(?:de|het|een)\s+(?:[\w-]+\s+){0,2}?(?P<noun>[\w-]+)\b(?!\s+[A-Z])")
+
+
+def _noun_type(lex, word: str) -> str | None:
+    """The organisation type a common noun announces ("zuivelbedrijf" -> business)."""
+    low = word.lower()
+    found = lex.type_nouns.get(low)
+    if found is None and low.endswith(("bedrijf", "bedrijven", "concern")) and len(low) > 8:
+        found = "business"
+    return found
+
+
 _IS_A = re.compile(
     r"\s+is\s+een\s+(?:(?:publiek-private?|regionale?|landelijke?|noordelijke?|nieuwe)\s+)*"
     r"(?P<noun>samenwerking(?:sverband)?|stichting|vereniging|netwerk|platform|coöperatie|"
@@ -124,10 +140,30 @@ def promote(ctx: Context) -> None:
             before = text[max(seg.start, a - 60) : a]
             if _is_place_or_person(ctx, piece):
                 continue
-            noun = re.search(r"([\w-]+)\s+$", before)
-            noun_type = lex.type_nouns.get(noun.group(1).lower()) if noun else None
+            noun = re.search(r"([\w-]+)\s+(?:[Dd]e\s+|[Hh]et\s+)?$", before)
+            noun_type = _noun_type(lex, noun.group(1)) if noun else None
+            agreement = _AGREEMENT_NOUN.search(before)
+            apposition = _APPOSITION.match(text, b)
             if noun_type and noun_type != "government":
                 _promote(ctx, a, b, noun_type, rule="type-noun", confidence=0.8)
+            elif agreement and not ctx.overlaps(a - len(agreement.group(0)), b):
+                # "het convenant Skjin Wetter Súdwesthoeke" names the agreement
+                start = a - len(agreement.group(0))
+                name = f"{agreement.group(1).capitalize()} {piece}"
+                ctx.add_org(
+                    OrgSpan(start, b, text[start:b], name, "intermediary", True, "agreement", 0.8)
+                )
+            elif apposition and _noun_type(lex, apposition.group("noun")):
+                # "Kences, de koepel van studentenhuisvesters"
+                kind = _noun_type(lex, apposition.group("noun"))
+                _promote(
+                    ctx,
+                    a,
+                    b,
+                    "intermediary" if kind == "government" else kind,
+                    rule="apposition",
+                    confidence=0.75,
+                )
             elif _COLLAB_INTRO.search(before):
                 _promote(
                     ctx,
@@ -322,4 +358,55 @@ def short_forms(ctx: Context) -> None:
                 )
 
 
-__all__ = ["acronyms", "clean_piece", "is_a", "promote", "short_forms"]
+def one_word_short_forms(ctx: Context) -> None:
+    """ "Dorpsbelang" for "Stichting Dorpsbelang Nieuw-Buinen", "Foodvalley" for "Regio
+    Foodvalley": a single capitalised word that is a distinctive word of exactly one name in
+    the document refers to that organisation."""
+    lex = ctx.lexicon
+    owners: dict[str, set[str]] = {}
+    spans = {}
+    for span in ctx.orgs:
+        words = span.name.split()
+        if len(words) < 2:
+            continue
+        for word in words:
+            low = word.lower()
+            if (
+                len(word) >= 5
+                and word[0].isupper()
+                and low not in lex.heads
+                and low not in lex.stop_words
+                and low not in lex.generic
+                and low not in lex.collaboration_heads
+                and not _is_place_or_person(ctx, word)
+            ):
+                owners.setdefault(word, set()).add(name_key(span.name))
+                spans[name_key(span.name)] = span
+    for named in ctx.named.values():
+        for a, b, piece in named:
+            if " " in piece or ctx.overlaps(a, b) or len(owners.get(piece, ())) != 1:
+                continue
+            owner = spans[next(iter(owners[piece]))]
+            ctx.add_org(
+                OrgSpan(
+                    a,
+                    b,
+                    piece,
+                    owner.name,
+                    owner.org_type,
+                    owner.collaboration,
+                    "alias",
+                    owner.confidence * 0.9,
+                )
+            )
+    for span in ctx.orgs:  # "Regio Foodvalley" and a bare "Foodvalley"
+        if span.rule == "regio":
+            rest = name_key(span.name[6:])
+            for other in ctx.orgs:
+                if other is not span and name_key(other.name) == rest:
+                    other.aliases.add(other.surface)
+                    other.name, other.org_type = span.name, span.org_type
+                    other.collaboration = True
+
+
+__all__ = ["acronyms", "clean_piece", "is_a", "one_word_short_forms", "promote", "short_forms"]

@@ -93,9 +93,10 @@ def _word_head(lex: Lexicon, word: str) -> tuple[str | None, bool]:
     collab = word in lex.collaboration_heads
     kind = lex.heads.get(word)
     if kind is None and not collab:
-        for head in (*lex.heads, *lex.collaboration_heads):
+        for head in (*lex.heads, *lex.collaboration_heads, *lex.compound_heads):
             if len(head) >= 4 and word.endswith(head) and len(word) - len(head) >= 3:
-                return lex.heads.get(head), head in lex.collaboration_heads
+                kind = lex.heads.get(head) or lex.compound_heads.get(head)
+                return kind, head in lex.collaboration_heads
     return kind, collab
 
 
@@ -187,19 +188,26 @@ def government(ctx: Context) -> None:
             )
         )
 
-    for kw in re.finditer(
-        r"\b(?:[Gg]emeente[ns]?|\w+gemeente[ns]?|\w*gemeentes)\b[ \t]*[:(]?[ \t]*", text
-    ):
-        items = _list_items(text, kw.end(), muni_re)
-        for i, (a, b) in enumerate(items):
-            codes = gaz.municipality_names.get(text[a:b].casefold(), ())
-            if not codes:
-                continue
-            place = gaz.places[codes[0]]
-            start = (
-                kw.start() if i == 0 and kw.group(0).strip().lower().startswith("gemeente") else a
-            )
-            add(start, b, f"gemeente {place.name}", place.code)
+    keywords = r"\b(?:[Gg]emeente[ns]?|\w+gemeente[ns]?|\w*gemeentes)\b"
+    introductions = (
+        keywords + r"[ \t]*[:(]?[ \t]*",  # "de gemeenten A, B en C", "centrumgemeentes (A, B)"
+        keywords + r"[^.;:]{0,80}?\bonder (?:wie|andere|meer)\s+",  # "elf gemeenten, onder wie A"
+    )
+    for pattern in introductions:
+        for kw in re.finditer(pattern, text):
+            if re.search(
+                r"(?:voormalige|vroegere|oude)\s+$", text[max(0, kw.start() - 12) : kw.start()]
+            ):
+                continue  # "de voormalige gemeente Leeuwarderadeel" no longer exists
+            named_first = kw.group(0).strip().lower().startswith(
+                "gemeente"
+            ) and "onder" not in kw.group(0)
+            for i, (a, b) in enumerate(_list_items(text, kw.end(), muni_re)):
+                codes = gaz.municipality_names.get(text[a:b].casefold(), ())
+                if codes:
+                    place = gaz.places[codes[0]]
+                    start = kw.start() if i == 0 and named_first else a
+                    add(start, b, f"gemeente {place.name}", place.code)
     for kw in re.finditer(
         r"\b(?:[Pp]rovincies?|Provinsje|Gedeputeerde Staten van|GS van)[ \t]+", text
     ):
@@ -223,7 +231,9 @@ def government(ctx: Context) -> None:
             start, end = match.start("p"), match.end("p")
         add(start, end, name, None, rule="ministry")
     for match in re.finditer(
-        r"\bRegio[ \t]+(?!Deal\b)(?P<n>[A-Z][\w'’-]*(?:[ \t]+[A-Z][\w'’-]*)*)", text
+        r"\bRegio[ \t]+(?!Deal\b)(?!(?:Noord|Oost|Zuid|West|Midden)\b(?![ \t-][A-Z]))"
+        r"(?P<n>[A-Z][\w'’-]*(?:[ \t]+[A-Z][\w'’-]*)*)",
+        text,
     ):
         add(
             match.start(),

@@ -16,12 +16,13 @@ import re
 
 from ..model import RoleFact, Segment
 from .context import Context, OrgSpan, PersonSpan, name_key
+from .lexicon import COMPOUND_ROLES
 
 PREFIX = (
     r"(?:van der|van den|van de|van het|van 't|in 't|in de|op de|op den|uit de|van|de|der|den|"
     r"ter|ten|te|'t|le|la|du|von|di|da)"
 )
-SURNAME = r"[A-ZÀ-Þ][a-zà-ÿ'’]+(?:-[A-ZÀ-Þ][a-zà-ÿ'’]+)?"
+SURNAME = r"[A-ZÀ-Þ][a-zà-ÿ'’]+(?:-(?:(?:de|van|van der|van de|ter|ten|te)\s)?[A-ZÀ-Þ][a-zà-ÿ'’]+)?"
 GIVEN = r"[A-ZÀ-Þ][a-zà-ÿ]+(?:-[A-ZÀ-Þ][a-zà-ÿ]+)?"
 _FULL2 = re.compile(
     rf"(?P<given>{GIVEN}[ \t]+{GIVEN})[ \t]+(?:(?:{PREFIX})[ \t]+)*(?P<sur>{SURNAME})(?![\w-])"
@@ -64,10 +65,11 @@ _GOV_ROLES = {
 }
 
 
-def _ok_surname(ctx: Context, surname: str) -> bool:
+def _ok_surname(ctx: Context, surname: str, *, prefixed: bool = False) -> bool:
+    """A plausible surname; after a tussenvoegsel ("van der Meer") a word may be one."""
     low = surname.lower()
     return (
-        low not in ctx.lexicon.stop_words
+        (prefixed or low not in ctx.lexicon.stop_words)
         and low not in _HEADS_NOT_SURNAMES
         and low not in ctx.lexicon.generic
     )
@@ -89,7 +91,10 @@ def persons(ctx: Context) -> None:
             given = match.group("given").split()
             if any(g not in lex.first_names for g in given):
                 continue
-            if not _ok_surname(ctx, match.group("sur")):
+            prefixed = match.start("sur") - match.end("given") > 1 and bool(
+                re.search(r"\s\w+\s", text[match.end("given") : match.start("sur") + 1])
+            )
+            if not _ok_surname(ctx, match.group("sur"), prefixed=prefixed):
                 continue
             _add_person(ctx, match.start(), match.end(), match.group(0), 0.85)
     for match in _INITIALS.finditer(text):
@@ -129,6 +134,24 @@ def _first_org_after(ctx: Context, pos: int, limit: int, kind: str | None) -> Or
         fitting = [s for s in orgs if _fits(s, kind)]
         if fitting:
             return fitting[0]
+        if kind == "gemeente":  # "wethouder van Zwolle", "wethouder cultuur van Opsterland"
+            town = re.match(
+                r"(?:\s+\w+){0,3}?\s+van\s+(?P<t>[A-Z][\w'-]+(?:\s[A-Z][\w'-]+)?)",
+                ctx.text[pos:end],
+            )
+            if town:
+                return _town_org(ctx, town.group("t"), kind, pos + town.start("t"))
+    if (
+        len(orgs) >= 2
+        and orgs[0].rule == "head"
+        and " " not in orgs[0].name
+        and re.match(
+            r"\s+(?:bij|van)\s+(?:de\s+|het\s+)?$", ctx.text[orgs[0].end : orgs[1].start] + " "
+        )
+    ):
+        if orgs[0] in ctx.orgs:
+            ctx.orgs.remove(orgs[0])  # a department is not an organisation of its own
+        return orgs[1]  # "directeur Waterstofnetwerk bij Gasunie": the department's owner
     return orgs[0] if orgs and orgs[0].start - pos <= 60 else None
 
 
@@ -143,6 +166,15 @@ def _implied_org(ctx: Context, role: str, seg_index: int, previous: list[RoleFac
     """The organisation a role implies when the sentence names none."""
     kind = _GOV_ROLES.get(role)
     canon = list(ctx.canonical().values())
+    seg = ctx.segments[seg_index]
+    if kind == "provincie":  # "Haar Drentse collega ..., gedeputeerde"
+        adjective = _PROVINCE_ADJECTIVE.search(seg.text)
+        if adjective:
+            code = ctx.lexicon.places.province_names.get(
+                _ADJECTIVE_PROVINCE[adjective.group(1).lower()].casefold()
+            )
+            if code:
+                return _implied_province(ctx, code, seg)
     if kind:
         same_role = [r for r in previous if r.role == role]
         if same_role:  # "Zijn collega-wethouder Guido Rink"
@@ -153,26 +185,9 @@ def _implied_org(ctx: Context, role: str, seg_index: int, previous: list[RoleFac
         if kind == "provincie" and not fitting:
             codes = [p.code for p in ctx.places if p.code.startswith("PV")]
             if codes:
-                code = max(set(codes), key=codes.count)
-                name = f"provincie {ctx.lexicon.places.places[code].name}"
-                seg = ctx.segments[seg_index]
-                ctx.orgs.append(
-                    OrgSpan(
-                        seg.start,
-                        seg.start,
-                        "",
-                        name,
-                        "government",
-                        False,
-                        "implied",
-                        0.5,
-                        place_code=code,
-                    )
-                )
-                return name
+                return _implied_province(ctx, max(set(codes), key=codes.count), seg)
         return None
     # a director or chair: the organisation the paragraph is about
-    seg = ctx.segments[seg_index]
     here = [s for s in ctx.orgs_between(seg.start, seg.end) if s.rule != "implied"]
     if here:
         return here[0].name
@@ -186,9 +201,54 @@ def _implied_org(ctx: Context, role: str, seg_index: int, previous: list[RoleFac
     return None
 
 
+_ADJECTIVE_PROVINCE = {
+    "groningse": "Groningen",
+    "groninger": "Groningen",
+    "friese": "Fryslân",
+    "drentse": "Drenthe",
+    "overijsselse": "Overijssel",
+    "gelderse": "Gelderland",
+    "flevolandse": "Flevoland",
+    "utrechtse": "Utrecht",
+    "zeeuwse": "Zeeland",
+    "limburgse": "Limburg",
+    "brabantse": "Noord-Brabant",
+    "noord-hollandse": "Noord-Holland",
+    "zuid-hollandse": "Zuid-Holland",
+}
+_PROVINCE_ADJECTIVE = re.compile(
+    r"\b(" + "|".join(_ADJECTIVE_PROVINCE) + r")\s+(?:collega|gedeputeerde|bestuurder)\b",
+    re.IGNORECASE,
+)
+
+
+def _implied_province(ctx: Context, code: str, seg: Segment) -> str:
+    """The province organisation for a province code, added when the text has none."""
+    name = f"provincie {ctx.lexicon.places.places[code].name}"
+    if not any(name_key(s.name) == name_key(name) for s in ctx.orgs):
+        ctx.orgs.append(
+            OrgSpan(
+                seg.start, seg.start, "", name, "government", False, "implied", 0.5, place_code=code
+            )
+        )
+    return name
+
+
 def _role_key(ctx: Context, label: str) -> str | None:
     low = re.sub(r"^(?:collega|oud|vice|interim|waarnemend|demissionair)[- ]", "", label.lower())
-    return ctx.lexicon.roles.get(low)
+    found = ctx.lexicon.roles.get(low)
+    if found is None:  # a compound: "regiomanager", "FNV-bestuurder"
+        base = next((b for b in COMPOUND_ROLES if low.endswith(b)), None)
+        found = ctx.lexicon.roles.get(base) if base else None
+    return found
+
+
+def _prefix_org(ctx: Context, label: str) -> OrgSpan | None:
+    """ "FNV-bestuurder": the organisation named in front of the role word."""
+    if "-" not in label:
+        return None
+    prefix = name_key(label.rsplit("-", 1)[0])
+    return next((s for s in ctx.orgs if prefix in (name_key(s.surface), name_key(s.name))), None)
 
 
 def roles(ctx: Context) -> None:
@@ -207,6 +267,7 @@ def roles(ctx: Context) -> None:
         if role is None:
             return
         seg_index = ctx.segment_index(seg.start)
+        org = _prefix_org(ctx, match.group(1)) or org
         if org is None:
             org_name = _implied_org(ctx, role, seg_index, found)
             conf = min(conf, 0.6)
@@ -219,7 +280,8 @@ def roles(ctx: Context) -> None:
             return
         end = label_end if label_end and label_end > match.end() else match.end()
         label = " ".join(text[match.start() : end].split()).strip(" ,(")
-        label = re.sub(r"\s+(?:van|bij)(?:\s+(?:de|het))?$", "", label)
+        label = label.split(",")[0].strip()  # "regiomanager, namens Vitens" -> "regiomanager"
+        label = re.sub(r"\s+(?:van|bij|namens)(?:\s+(?:de|het))?$", "", label)
         found.append(
             RoleFact(person.name, org_name, role, label or match.group(0), ctx.evidence(seg), conf)
         )
@@ -233,7 +295,7 @@ def roles(ctx: Context) -> None:
             role_before = None
             for m in lex.role_regex.finditer(before):
                 gap = before[m.end() :]
-                if len(gap) <= 45 and not re.search(r"[.;:!?\"“”]", gap):
+                if len(gap) <= 45 and not re.search(r"[.;:!?\"“”()]", gap):
                     role_before = m
             if role_before is not None:
                 shifted = lex.role_regex.match(text, seg.start + role_before.start())
@@ -249,7 +311,7 @@ def roles(ctx: Context) -> None:
             # PERSON, ROLE ... ORG   /   PERSON is (als) ROLE van ORG   /   , tevens ROLE
             tail = text[person.end : seg.end]
             for m in re.finditer(
-                r"(?:^\s*(?:\([^)]*\))?\s*,\s*(?:tevens\s+|die\s+[^,]{0,40}?\s+als\s+)?"
+                r"(?:^\s*\(\s*|^\s*(?:\([^)]*\))?\s*,\s*(?:tevens\s+|die\s+[^,]{0,40}?\s+als\s+)?"
                 r"|^\s+(?:is|was|wordt)\s+(?:als\s+)?|,\s*tevens\s+|\s+en\s+(?=\w))",
                 tail,
             ):

@@ -93,64 +93,170 @@ def _antecedent(ctx: Context, index: int, noun: str) -> OrgSpan | None:
     return None
 
 
+_JOIN = re.compile(
+    r"\bpartners?\b[^.;]{0,40}\b(?:zijn|is)\b|\bdeelnemers?\b|\bleden\b|\b(?:onder)?getekend door\b"
+    r"|\bondertekend door\b|\bondergetekenden\b|\bdoe[nt]\b[^.;]{0,200}\bmee\b|\bsluit\w*\b"
+    r"[^.;]{0,40}\baan\b|\baangesloten\b|^Ook\b|\bonder wie\b|\bnamens\b",
+    re.IGNORECASE,
+)
+_FOUNDING = re.compile(
+    r"\b(?:onder)?teken(?:en|den|de|t)\b|\b(?:onder)?getekend\b|\bopgericht\b|\bopenen\b|"
+    r"\bopenden\b|\bstarten\b|\bstartten\b|\blanceren\b|\bgesloten\b|\bvormen\b|\bbundelen\b",
+    re.IGNORECASE,
+)
+_THERE = re.compile(r"\b(?:daarvoor|hiervoor|daarin|hierin|daarbinnen|daarbij)\b", re.IGNORECASE)
+_SETTING = re.compile(
+    r"(?:\bin|\baan|\bbinnen|\bmet|\bvoor)\s+(?:de\s+|het\s+|een\s+samenwerking\s+in\s+"
+    r"(?:de\s+|het\s+)?)?$"
+)
+
+
+def _recent_collab(ctx: Context, index: int, back: int = 4) -> OrgSpan | None:
+    """The collaboration named most recently before segment ``index`` (or the document's
+    only one)."""
+    for i in range(index - 1, max(-1, index - back - 1), -1):
+        collabs = [s for s in ctx.orgs_in(ctx.segments[i]) if s.collaboration]
+        if collabs:
+            return collabs[-1]
+    named = {name_key(s.name): s for s in ctx.orgs if s.collaboration}
+    return next(iter(named.values())) if len(named) == 1 else None
+
+
+def _list_items_after(ctx: Context, index: int) -> list[int]:
+    """Indexes of the list items that follow a lead-in segment ("Partners zijn:")."""
+    items = []
+    for i in range(index + 1, len(ctx.segments)):
+        if ctx.segments[i].kind != "list_item" and not re.match(r"\d+\.", ctx.segments[i].text):
+            break
+        items.append(i)
+    return items
+
+
+def _promote_item_names(ctx: Context, item: int) -> None:
+    """A list item under a partner lead-in that names no known organisation names one."""
+    seg = ctx.segments[item]
+    if ctx.orgs_in(seg):
+        return
+    named = [n for n in ctx.named.get(item, []) if not ctx.overlaps(n[0], n[1])]
+    if named:
+        a, b, t = named[0]
+        if t.split()[0] not in ctx.lexicon.first_names:
+            ctx.add_org(OrgSpan(a, b, t, t, "business", False, "list-item", 0.65))
+
+
+def _choose_collab(
+    ctx: Context,
+    index: int,
+    seg: Segment,
+    spans: list[OrgSpan],
+    in_list: set[int],
+    big_subject: bool,
+) -> OrgSpan | None:
+    text = ctx.text
+    collabs = _distinct([s for s in spans if s.collaboration and id(s) not in in_list])
+    if len(collabs) == 1:
+        return collabs[0]
+    if collabs:
+        agreements = [c for c in collabs if _AGREEMENT.search(c.name)]
+        if len(agreements) == 1:  # "Regio X tekent Regio Deal Y"
+            return agreements[0]
+        return next(
+            (c for c in collabs if _SETTING.search(text[max(seg.start, c.start - 40) : c.start])),
+            collabs[0],
+        )
+    if big_subject and index > 0 and ctx.segments[index - 1].paragraph == seg.paragraph:
+        # "... de Universiteit van het Noorden. De RUG, NHL Stenden, ... en het UMCG willen"
+        previous = _distinct([s for s in ctx.orgs_in(ctx.segments[index - 1]) if s.collaboration])
+        if len(previous) == 1:
+            return previous[0]
+    anaphor = _ANAPHOR.search(seg.text)
+    if anaphor and not _OWN.search(seg.text):
+        found = _antecedent(ctx, index, anaphor.group("noun"))
+        if found is not None:
+            return found
+    if _THERE.search(seg.text) and index > 0:  # "gaan daarvoor samenwerken"
+        found = _antecedent(ctx, index, "project")
+        if found is not None:
+            return found
+    if _FOUNDING.search(seg.text):  # "A en B hebben het Actieplan X ondertekend"
+        first = min(s.start for s in spans)
+        for a, b, t in ctx.named.get(index, []):
+            if (
+                a > first
+                and len(t.split()) >= 2
+                and not ctx.overlaps(a, b)
+                and re.search(r"\b(?:de|het|een)\s+$", text[max(seg.start, a - 8) : a])
+            ):
+                return ctx.add_org(OrgSpan(a, b, t, t, "intermediary", True, "founded", 0.65))
+        loose = [
+            s
+            for s in spans
+            if id(s) not in in_list
+            and s.start > first
+            and re.search(r"\b(?:de|het)\s+$", text[max(seg.start, s.start - 6) : s.start])
+        ]
+        if len(_distinct(loose)) == 1 and loose[0].rule in ("head", "acronym", "known"):
+            return loose[0]
+    if _JOIN.search(seg.text):
+        return _recent_collab(ctx, index)
+    return None
+
+
+def _members(
+    ctx: Context, seg: Segment, spans: list[OrgSpan], collab: OrgSpan | None, in_list: set[int]
+) -> list[OrgSpan]:
+    text = ctx.text
+    members = []
+    for span in spans:
+        if collab is not None and name_key(span.name) == name_key(collab.name):
+            continue
+        listed = id(span) in in_list
+        if (span.start, span.end) in ctx.role_orgs and not listed:
+            continue
+        if _NOT_MEMBER.search(text[max(seg.start, span.start - 30) : span.start]) and not listed:
+            continue
+        if _FUNDS.match(text, span.end):  # "De provincie ondersteunt ..." funds, not joins
+            continue
+        members.append(span)
+    return _distinct(members)
+
+
+_NEGATED = re.compile(
+    r"\b(?:niet|geen)\s+(?:\w+\s+){0,2}(?:getekend|ondertekend|mee|partner|lid|deel|aangesloten)\b"
+    r"|\b(?:tekent|tekenen|doet|doen|werkt|werken|sluit|sluiten)\s+(?:\w+\s+){0,3}niet\b",
+    re.IGNORECASE,
+)
+
+
+def _evidence_of(ctx: Context, span: OrgSpan, lead: Segment) -> Segment:
+    """The sentence that names a member: the list item under a lead-in, or the lead-in."""
+    return ctx.segments[ctx.segment_index(span.start)] if span.start >= lead.end else lead
+
+
 def memberships(ctx: Context) -> None:
     lex, text = ctx.lexicon, ctx.text
     unnamed: list[tuple[frozenset[str], Segment]] = []
     named_members: dict[str, set[str]] = {}
+    done_items: set[int] = set()
     for index, seg in enumerate(ctx.segments):
+        if index in done_items:
+            continue
+        cue = any(c.search(seg.text) for c in lex.cues) and not _NEGATED.search(seg.text)
+        items = _list_items_after(ctx, index) if cue and seg.text.rstrip().endswith(":") else []
+        for item in items:
+            _promote_item_names(ctx, item)
         spans = [s for s in ctx.orgs_in(seg) if s.rule != "implied"]
-        if not spans:
+        item_spans = [s for i in items for s in ctx.orgs_in(ctx.segments[i]) if s.rule != "implied"]
+        if not spans and not item_spans:
             continue
-        cue = any(c.search(seg.text) for c in lex.cues)
         groups = _list_groups(ctx, spans)
-        in_list = {id(s) for g in groups if len(g) >= 2 for s in g}
-        big_subject = next(
-            (g for g in groups if len(_distinct(g)) >= 3 and g[0].start - seg.start <= 12), None
-        )
-        if not cue and big_subject is None:
+        in_list = {id(s) for g in groups if len(g) >= 2 for s in g} | {id(s) for s in item_spans}
+        big_subject = any(len(_distinct(g)) >= 3 and g[0].start - seg.start <= 12 for g in groups)
+        if not cue and not big_subject:
             continue
-        collabs = _distinct([s for s in spans if s.collaboration and id(s) not in in_list])
-        collab = collabs[0] if len(collabs) == 1 else None
-        agreements = [c for c in collabs if _AGREEMENT.search(c.name)]
-        if len(collabs) > 1 and len(agreements) == 1:  # "Regio X tekent Regio Deal Y"
-            collab = agreements[0]
-        elif len(collabs) > 1:  # prefer the one introduced as a setting: "in de X", "aan X"
-            collab = next(
-                (
-                    c
-                    for c in collabs
-                    if re.search(
-                        r"(?:\bin|\baan|\bbinnen|\bmet|\bvoor)\s+(?:de\s+|het\s+|een\s+samenwerking\s+in\s+"
-                        r"(?:de\s+|het\s+)?)?$",
-                        text[max(seg.start, c.start - 40) : c.start],
-                    )
-                ),
-                collabs[0],
-            )
-        if collab is None and big_subject is not None and index > 0:
-            # "... de Universiteit van het Noorden. De RUG, NHL Stenden, ... en het UMCG willen"
-            previous = [s for s in ctx.orgs_in(ctx.segments[index - 1]) if s.collaboration]
-            if len(_distinct(previous)) == 1 and ctx.segments[index - 1].paragraph == seg.paragraph:
-                collab = previous[0]
-        if collab is None:
-            anaphor = _ANAPHOR.search(seg.text)
-            if anaphor and not _OWN.search(seg.text):
-                collab = _antecedent(ctx, index, anaphor.group("noun"))
-        members = []
-        for span in spans:
-            if collab is not None and name_key(span.name) == name_key(collab.name):
-                continue
-            if (span.start, span.end) in ctx.role_orgs and id(span) not in in_list:
-                continue
-            if (
-                _NOT_MEMBER.search(text[max(seg.start, span.start - 30) : span.start])
-                and id(span) not in in_list
-            ):
-                continue
-            if _FUNDS.match(text, span.end):  # "De provincie ondersteunt ..." funds, not joins
-                continue
-            members.append(span)
-        members = _distinct(members)
+        done_items.update(items)
+        collab = _choose_collab(ctx, index, seg, spans or item_spans, in_list, big_subject)
+        members = _members(ctx, seg, spans + item_spans, collab, in_list)
         if (
             collab is None
             and len(members) == 1
@@ -158,8 +264,7 @@ def memberships(ctx: Context) -> None:
         ):
             # "... in samenwerking met X": X joins the partnership the text is about
             if unnamed:
-                partners = [s for s in ctx.orgs if name_key(s.name) in unnamed[-1][0]]
-                members += _distinct(partners)
+                members += _distinct([s for s in ctx.orgs if name_key(s.name) in unnamed[-1][0]])
             else:
                 focal = ctx.focal_org()
                 if focal is not None and name_key(focal.name) != name_key(members[0].name):
@@ -168,16 +273,24 @@ def memberships(ctx: Context) -> None:
             collab.collaboration = True
             for member in members:
                 ctx.memberships.append(
-                    MembershipFact(member.name, collab.name, ctx.evidence(seg), confidence=0.8)
+                    MembershipFact(
+                        member.name,
+                        collab.name,
+                        ctx.evidence(_evidence_of(ctx, member, seg)),
+                        confidence=0.8,
+                    )
                 )
                 named_members.setdefault(name_key(collab.name), set()).add(name_key(member.name))
         elif collab is None and len(members) >= 2:
             unnamed.append((frozenset(name_key(m.name) for m in members), seg))
-            ctx.sectors.setdefault("", set())
             for member in members:
                 ctx.memberships.append(
                     MembershipFact(
-                        member.name, None, ctx.evidence(seg), group=f"s{index}", confidence=0.7
+                        member.name,
+                        None,
+                        ctx.evidence(_evidence_of(ctx, member, seg)),
+                        group=f"s{index}",
+                        confidence=0.7,
                     )
                 )
     _drop_redundant(ctx, named_members)
@@ -201,7 +314,6 @@ def _drop_redundant(ctx: Context, named_members: dict[str, set[str]]) -> None:
             drop.add(group)
         else:
             canonical_group[key] = group
-    ctx.sectors.pop("", None)
     ctx.memberships = [
         m for m in ctx.memberships if m.collaboration is not None or m.group not in drop
     ]
