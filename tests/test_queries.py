@@ -132,7 +132,7 @@ def test_partners_of_partners_excludes_direct_partners(store: ox.Store) -> None:
 def test_people_and_roles_filters_by_organisation_or_person(store: ox.Store) -> None:
     by_org = run_saved(store, "07_people_and_roles", name="nhl stenden")
     assert column(by_org, "person_name") == ["Anna Bakker"]
-    assert column(by_org, "role") == ["bestuursvoorzitter"]
+    assert column(by_org, "role") == ["voorzitter college van bestuur"]
     by_person = run_saved(store, "07_people_and_roles", name="Anna Bakker")
     assert column(by_person, "organisation_label") == ["Drenthe College", "NHL Stenden"]
 
