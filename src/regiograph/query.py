@@ -325,6 +325,15 @@ def to_python(term: Any) -> Any:
     return value
 
 
+def has_union_graph(store: ox.Store) -> bool:
+    """Whether the store's default graph holds the deduplicated union of its named graphs
+    (every regiograph build writes it). Then queries read the default graph, where each
+    triple occurs once; otherwise they read the union of the named graphs, where a triple
+    stated by 80 documents occurs 80 times."""
+    default = store.quads_for_pattern(None, None, None, ox.DefaultGraph())
+    return next(iter(default), None) is not None
+
+
 def run(
     store: ox.Store, text: str, params: Mapping[ox.Variable, Term] | None = None
 ) -> QueryResult:
@@ -333,7 +342,7 @@ def run(
         answer = store.query(
             text,
             prefixes=PREFIXES,
-            use_default_graph_as_union=True,
+            use_default_graph_as_union=not has_union_graph(store),
             substitutions=dict(params) if params else None,
         )
         if isinstance(answer, ox.QueryBoolean):

@@ -67,13 +67,20 @@ def quads(graphs: Iterable[tuple[URIRef, Iterable[tuple]]]) -> Iterator[ox.Quad]
 
 
 def write_build(directory: Path, graphs: Iterable[tuple[URIRef, Iterable[tuple]]]) -> None:
-    """Write ``store/``, ``graph.trig`` (named graphs) and ``graph.ttl`` (their union)."""
+    """Write ``store/``, ``graph.trig`` (named graphs) and ``graph.ttl`` (their union).
+
+    The store holds the named graphs and, in its default graph, their union with every
+    triple once: queries read that (see :func:`regiograph.query.has_union_graph`).
+    """
     store = ox.Store(str(directory / "store"))
     store.bulk_extend(quads(graphs))
     store.flush()
-    store.dump(directory / "graph.trig", format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
-    union = dict.fromkeys(q.triple for q in store.quads_for_pattern(None, None, None))
+    named = list(store.quads_for_pattern(None, None, None))
+    ox.serialize(named, directory / "graph.trig", format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
+    union = list(dict.fromkeys(q.triple for q in named))
     ox.serialize(union, directory / "graph.ttl", format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in union)
+    store.flush()
     store.optimize()
     del store
 
