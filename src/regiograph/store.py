@@ -73,9 +73,9 @@ def write_build(directory: Path, graphs: Iterable[tuple[URIRef, Iterable[tuple]]
     triple once: queries read that (see :func:`regiograph.query.has_union_graph`).
     """
     store = ox.Store(str(directory / "store"))
-    store.bulk_extend(quads(graphs))
+    named = list(quads(graphs))
+    store.bulk_extend(named)
     store.flush()
-    named = list(store.quads_for_pattern(None, None, None))
     ox.serialize(named, directory / "graph.trig", format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
     union = list(dict.fromkeys(q.triple for q in named))
     ox.serialize(union, directory / "graph.ttl", format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)

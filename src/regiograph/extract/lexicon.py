@@ -47,7 +47,8 @@ class Lexicon:
     #: head words that count only as the end of a compound -> type
     compound_heads: dict[str, str]
     type_nouns: dict[str, str]
-    cues: tuple[re.Pattern[str], ...]
+    #: any partnership cue (one regular expression of all ``cues`` in patterns.yaml)
+    cue: re.Pattern[str]
     stop_words: frozenset[str]
     generic: frozenset[str]
     #: Dutch role label (lower) -> role concept key, longest first
@@ -158,7 +159,7 @@ def load_lexicon() -> Lexicon:
             w.lower(): t for t, words in patterns["compound_heads"].items() for w in words
         },
         type_nouns=type_nouns,
-        cues=tuple(re.compile(c, re.IGNORECASE) for c in patterns["cues"]),
+        cue=re.compile("|".join(f"(?:{c})" for c in patterns["cues"]), re.IGNORECASE),
         stop_words=frozenset(w.lower() for w in patterns["stop_words"]),
         generic=frozenset(w.lower() for w in patterns["generic"]),
         roles=roles,

@@ -10,12 +10,26 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Generic, TypeVar
 
 V = TypeVar("V")
 
 TOKEN = re.compile(r"\w[\w'’&+]*(?:[-.]\w[\w'’&+]*)*-?|&")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-ZÀ-Þ][a-zà-ÿ])")
+
+
+@lru_cache(maxsize=8)
+def tokenize(text: str) -> tuple[tuple[int, int, str], ...]:
+    """Word tokens with offsets; a name glued to a lower-case prefix is a token too. Cached:
+    every matcher of a document tokenises the same text."""
+    out = []
+    for match in TOKEN.finditer(text):
+        word, start = match.group(0), match.start()
+        out.append((start, match.end(), word))
+        for inner in _CAMEL.finditer(word):  # a name glued to a prefix
+            out.append((start + inner.start(), match.end(), word[inner.start() :]))
+    return tuple(out)
 
 
 @dataclass
@@ -48,17 +62,8 @@ class PhraseMatcher(Generic[V]):
         for entries in self._index.values():
             entries.sort(key=lambda e: -len(e[0]))
 
-    def _tokens(self, text: str) -> list[tuple[int, int, str]]:
-        out = []
-        for match in TOKEN.finditer(text):
-            word, start = match.group(0), match.start()
-            out.append((start, match.end(), word))
-            for inner in _CAMEL.finditer(word):  # a name glued to a prefix
-                out.append((start + inner.start(), match.end(), word[inner.start() :]))
-        return out
-
     def finditer(self, text: str) -> Iterator[tuple[int, int, str, V]]:
-        tokens = self._tokens(text)
+        tokens = tokenize(text)
         taken_until = -1
         for i, (start, _end, word) in enumerate(tokens):
             if start < taken_until:

@@ -196,7 +196,7 @@ def _promote_lists(ctx: Context, seg, index: int) -> None:
             groups[-1].append(item)
         else:
             groups.append([item])
-    cue = any(c.search(seg.text) for c in lex.cues)
+    cue = lex.cue.search(seg.text) is not None
     for group in groups:
         known = [s for _, _, s in group if s is not None]
         candidates = [(a, b) for a, b, s in group if s is None]

@@ -241,7 +241,7 @@ def memberships(ctx: Context) -> None:
     for index, seg in enumerate(ctx.segments):
         if index in done_items:
             continue
-        cue = any(c.search(seg.text) for c in lex.cues) and not _NEGATED.search(seg.text)
+        cue = lex.cue.search(seg.text) is not None and not _NEGATED.search(seg.text)
         items = _list_items_after(ctx, index) if cue and seg.text.rstrip().endswith(":") else []
         for item in items:
             _promote_item_names(ctx, item)
