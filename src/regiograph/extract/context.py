@@ -26,6 +26,12 @@ from ..model import (
 )
 from .lexicon import Lexicon
 
+#: the text between two items of a coordinated list: "A, B en C", "A (ACR), de B",
+#: "A, 24 Friese gemeenten, B"
+LIST_GAP = re.compile(
+    r"^\s*(?:\([^()]{1,12}\)\s*)?(?:,|,?\s+en|,?\s+&|\s+of)\s+(?:(?:de|het)\s+)?$"
+    r"|^\s*,\s*[^,.;:()]{1,40},\s*(?:en\s+)?(?:(?:de|het)\s+)?$"
+)
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2212"), "-")
 
 

@@ -14,17 +14,13 @@ from __future__ import annotations
 
 import re
 
-from .context import Context, OrgSpan, name_key
+from .context import LIST_GAP, Context, OrgSpan, name_key
 from .orgs import clean_piece
 
 _ACRONYM_AFTER = re.compile(r"\s*\((?P<acr>[A-Z][A-Za-z0-9&-]{1,9})\)")
 _ACRONYM_BEFORE = re.compile(
     r"(?<![\w-])(?P<acr>[A-Z][A-Z0-9&-]{1,8})\s+\((?:voorheen|vroeger|voormalig|v/h|eerder)\s+"
     r"(?P<old>[^)]{3,80})\)"
-)
-_LIST_GAP = re.compile(
-    r"^\s*(?:,|,?\s+en|,?\s+&|\s+of)\s+(?:(?:de|het)\s+)?$"
-    r"|^\s*,\s*[^,.;:()]{1,40},\s*(?:en\s+)?(?:(?:de|het)\s+)?$"
 )
 _WITH = re.compile(
     r"(?:in (?:nauwe )?samenwerking met|samen met|samenwerking tussen|partners?)\s+"
@@ -36,6 +32,11 @@ _QUOTED = re.compile(r"['‘\"“](?P<name>[A-Z][^'’\"”\n]{3,60}?)['’\"”
 _QUOTE_CONTEXT = re.compile(
     r"(?:mee\s+(?:met|aan)|deel\s+aan|deelnemen\s+aan|onderdeel\s+van|lid\s+van|"
     r"samenwerking(?:sverband)?|initiatief|project|programma|netwerk|platform)\s*$",
+    re.IGNORECASE,
+)
+_AFTER_ROLE_WORD = re.compile(
+    r"\b(?:wethouder|gedeputeerde|minister|staatssecretaris|directeur|lector|hoogleraar|"
+    r"portefeuillehouder|manager|coördinator)\s+$",
     re.IGNORECASE,
 )
 _AGREEMENT_NOUN = re.compile(
@@ -138,8 +139,8 @@ def promote(ctx: Context) -> None:
         named = [(a, b, t) for a, b, t in ctx.named.get(index, []) if not ctx.overlaps(a, b)]
         for a, b, piece in named:
             before = text[max(seg.start, a - 60) : a]
-            if _is_place_or_person(ctx, piece):
-                continue
+            if _is_place_or_person(ctx, piece) or _AFTER_ROLE_WORD.search(before):
+                continue  # "wethouder Sociaal Domein" is a portfolio
             noun = re.search(r"([\w-]+)\s+(?:[Dd]e\s+|[Hh]et\s+)?$", before)
             noun_type = _noun_type(lex, noun.group(1)) if noun else None
             agreement = _AGREEMENT_NOUN.search(before)
@@ -192,14 +193,34 @@ def _promote_lists(ctx: Context, seg, index: int) -> None:
     items.sort(key=lambda x: x[0])
     groups: list[list[tuple[int, int, OrgSpan | None]]] = []
     for item in items:
-        if groups and _LIST_GAP.match(text[groups[-1][-1][1] : item[0]]):
+        if groups and LIST_GAP.match(text[groups[-1][-1][1] : item[0]]):
             groups[-1].append(item)
         else:
             groups.append([item])
     cue = lex.cue.search(seg.text) is not None
     for group in groups:
         known = [s for _, _, s in group if s is not None]
-        candidates = [(a, b) for a, b, s in group if s is None]
+        candidates = []
+        for a, b, s in group:
+            if s is not None:
+                continue
+            owner = _initials_owner(ctx, text[a:b])
+            if owner is not None:  # "UT" next to "Saxion" in a text about Universiteit Twente
+                ctx.add_org(
+                    OrgSpan(
+                        a,
+                        b,
+                        text[a:b],
+                        owner.name,
+                        owner.org_type,
+                        owner.collaboration,
+                        "alias",
+                        owner.confidence,
+                    )
+                )
+                known.append(owner)
+            else:
+                candidates.append((a, b))
         if not candidates or not known:
             continue
         noun = re.search(r"([\w-]+)\s+(?:(?:de|het)\s+)?$", text[seg.start : group[0][0]])
@@ -214,6 +235,18 @@ def _promote_lists(ctx: Context, seg, index: int) -> None:
                     rule="list",
                     confidence=0.7,
                 )
+
+
+def _initials_owner(ctx: Context, word: str) -> OrgSpan | None:
+    """The one organisation of the document whose initials spell an all-caps ``word``."""
+    if not (word.isupper() and 2 <= len(word) <= 5 and word.isalpha()):
+        return None
+    owners = {}
+    for span in ctx.orgs:
+        words = [w for w in re.split(r"[\s-]+", span.name) if w[:1].isupper()]
+        if "".join(w[0] for w in words) == word:
+            owners[name_key(span.name)] = span
+    return next(iter(owners.values())) if len(owners) == 1 else None
 
 
 def _quoted(ctx: Context) -> None:
@@ -245,6 +278,13 @@ def _lowercase_regio(ctx: Context) -> None:
     pattern = re.compile(r"\bregio\s+[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*")
     for match in pattern.finditer(text):
         if ctx.overlaps(match.start(), match.end()):
+            continue
+        owner = next((s for s in ctx.orgs if s.end + 1 == match.start()), None)
+        if owner is not None and text[owner.end] == " ":
+            # "Koninklijke Metaalunie regio Oost": the region qualifies the organisation
+            owner.aliases.add(owner.surface)
+            owner.end = match.end()
+            owner.surface = text[owner.start : owner.end]
             continue
         before = text[max(0, match.start() - 12) : match.start()]
         after = text[match.end() : match.end() + 12]
@@ -400,7 +440,7 @@ def one_word_short_forms(ctx: Context) -> None:
                 )
             )
     for span in ctx.orgs:  # "Regio Foodvalley" and a bare "Foodvalley"
-        if span.rule == "regio":
+        if span.name.startswith("Regio ") and not span.name.startswith("Regio Deal"):
             rest = name_key(span.name[6:])
             for other in ctx.orgs:
                 if other is not span and name_key(other.name) == rest:

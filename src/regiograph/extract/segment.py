@@ -70,8 +70,8 @@ def _sentences(line: str, offset: int, paragraph: int) -> list[Segment]:
         before = line[start : match.start()].rstrip("\"'”’)")
         last_word = before.rsplit(None, 1)[-1] if before.split() else ""
         stem = last_word.rstrip(".").lower()
-        # keep initials ("W. Koolmees") and abbreviations ("o.a.") inside the sentence
-        if re.fullmatch(r"[A-ZÀ-Þ]\.?", last_word.rstrip(".")) and last_word.endswith("."):
+        # keep initials ("W. Koolmees", "M.L. Kremer") and abbreviations ("o.a.") inside
+        if re.fullmatch(r"(?:[A-ZÀ-Þ]\.)+", last_word):
             continue
         if stem in _ABBREVIATIONS:
             continue

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from ..model import MembershipFact, Segment
-from .context import Context, OrgSpan, name_key
+from .context import LIST_GAP, Context, OrgSpan, name_key
 
 _ANAPHOR = re.compile(
     r"\b(?:[Dd]eze|[Dd]ie|[Dd]it|[Hh]et|[Dd]e|[Oo]nze)\s+(?P<noun>regio deal|regiodeal|"
@@ -36,10 +36,6 @@ _NOT_MEMBER = re.compile(
 _FUNDS = re.compile(
     r"\s+(?:ondersteun|subsidie|financier|betaal|investeer|sponsor)\w*", re.IGNORECASE
 )
-_LIST_GAP = re.compile(
-    r"^\s*(?:,|,?\s+en|,?\s+&)\s+(?:(?:de|het)\s+)?$"
-    r"|^\s*,\s*[^,.;:()]{1,40},\s*(?:en\s+)?(?:(?:de|het)\s+)?$"
-)
 
 
 def _distinct(spans: list[OrgSpan]) -> list[OrgSpan]:
@@ -52,7 +48,7 @@ def _distinct(spans: list[OrgSpan]) -> list[OrgSpan]:
 def _list_groups(ctx: Context, spans: list[OrgSpan]) -> list[list[OrgSpan]]:
     groups: list[list[OrgSpan]] = []
     for span in spans:
-        if groups and _LIST_GAP.match(ctx.text[groups[-1][-1].end : span.start]):
+        if groups and LIST_GAP.match(ctx.text[groups[-1][-1].end : span.start]):
             groups[-1].append(span)
         else:
             groups.append([span])
@@ -96,7 +92,7 @@ def _antecedent(ctx: Context, index: int, noun: str) -> OrgSpan | None:
 _JOIN = re.compile(
     r"\bpartners?\b[^.;]{0,40}\b(?:zijn|is)\b|\bdeelnemers?\b|\bleden\b|\b(?:onder)?getekend door\b"
     r"|\bondertekend door\b|\bondergetekenden\b|\bdoe[nt]\b[^.;]{0,200}\bmee\b|\bsluit\w*\b"
-    r"[^.;]{0,40}\baan\b|\baangesloten\b|^Ook\b|\bonder wie\b|\bnamens\b",
+    r"[^.;]{0,40}\baan\b|\baangesloten\b|^Ook\b|\bnamens\b",
     re.IGNORECASE,
 )
 _FOUNDING = re.compile(
@@ -118,7 +114,8 @@ def _recent_collab(ctx: Context, index: int, back: int = 4) -> OrgSpan | None:
         collabs = [s for s in ctx.orgs_in(ctx.segments[i]) if s.collaboration]
         if collabs:
             return collabs[-1]
-    named = {name_key(s.name): s for s in ctx.orgs if s.collaboration}
+    before = ctx.segments[index].start
+    named = {name_key(s.name): s for s in ctx.orgs if s.collaboration and s.start < before}
     return next(iter(named.values())) if len(named) == 1 else None
 
 
