@@ -22,7 +22,7 @@ FLOORS = {
     "seeds.yaml": (ROOT / "data" / "corpus", 0.98, 0.97, 0.95),
     "dev.yaml": (ROOT / "data" / "corpus", 0.97, 0.97, 0.90),
     # written and annotated blind, after the rules for the 17 sample documents were made
-    "heldout.yaml": (GOLD / "heldout", 0.92, 0.93, 0.84),
+    "heldout.yaml": (GOLD / "heldout", 0.94, 0.95, 0.89),
 }
 
 
