@@ -90,6 +90,19 @@ def test_ontology_declares_its_terms_with_alignments() -> None:
         RG.Province,
         RG.Region,
         RG.Metric,
+        # network measures of regiograph.analyse (metrics named graph)
+        RG.degree,
+        RG.weightedDegree,
+        RG.betweenness,
+        RG.eigenvector,
+        RG.pagerank,
+        RG.coreNumber,
+        RG.constraint,
+        RG.effectiveSize,
+        RG.community,
+        RG.brokerage,
+        RG.brokerageRole,
+        RG.helix,
     }
     alignment = (RDFS.subClassOf, RDFS.subPropertyOf, SKOS.closeMatch, RDFS.seeAlso)
     for term in own:

@@ -259,6 +259,30 @@ def export(directory: Path, fmt: str, output: Path | None) -> None:
 
 
 @main.command()
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.option("--since", type=int, default=None, help="Only ties active in or after this year.")
+@click.option("--until", type=int, default=None, help="Only ties active in or before this year.")
+@click.option("--resolution", type=float, default=1.0, show_default=True,
+              help="Louvain resolution: higher gives more, smaller communities.")
+@click.option("--top", type=int, default=10, show_default=True, help="Rows per summary table.")
+def analyse(directory: Path, since: int | None, until: int | None, resolution: float,
+            top: int) -> None:
+    """Network analysis of the graph in DIRECTORY: centrality, brokerage, communities,
+    helix mix and cross-province bridges.
+
+    Writes the measures into the store (named graph .../graph/metrics, so SPARQL can ask
+    for "the top brokers in Drenthe") and to DIRECTORY/metrics.csv, and prints a summary.
+    """
+    from .analyse import analyse as run_analysis
+    from .analyse import summary, write_metrics
+
+    result = run_analysis(directory, since=since, until=until, resolution=resolution)
+    csv_path = write_metrics(directory, result)
+    click.echo(summary(result, top=top))
+    click.echo(f"\nMeasures written to {csv_path} and the store's metrics graph.")
+
+
+@main.command()
 @click.argument("corpus", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "--gold",
