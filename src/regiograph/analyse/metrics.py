@@ -193,9 +193,8 @@ def pagerank(
 ) -> dict[Hashable, float]:
     """PageRank (:func:`networkx.pagerank`); the scores sum to 1.
 
-    networkx's default PageRank needs SciPy; without it (regiograph does not depend on
-    SciPy) networkx's own pure-Python power iteration of the same algorithm is used,
-    with the same parameters (``max_iter=100``, ``tol=1e-06``).
+    networkx computes it with SciPy (a regiograph dependency); a graph without nodes gives
+    an empty dict.
 
     Parameters
     ----------
@@ -217,12 +216,9 @@ def pagerank(
     >>> round(pagerank(G)["Medici"], 6)
     0.145818
     """
-    try:
-        return nx.pagerank(G, alpha=alpha, weight=weight)
-    except ImportError:
-        from networkx.algorithms.link_analysis.pagerank_alg import _pagerank_python
-
-        return _pagerank_python(G, alpha=alpha, weight=weight)
+    if len(G) == 0:
+        return {}
+    return nx.pagerank(G, alpha=alpha, weight=weight)
 
 
 def kcore(G: nx.Graph) -> dict[Hashable, int]:
@@ -256,7 +252,7 @@ def constraint(G: nx.Graph, *, weight: str | None = None) -> dict[Hashable, floa
     >>> round(constraint(G)["Medici"], 6)
     0.209877
     """
-    return nx.constraint(G, weight=weight)
+    return nx.constraint(G, weight=weight) if len(G) else {}
 
 
 def effective_size(G: nx.Graph, *, weight: str | None = None) -> dict[Hashable, float]:
@@ -277,7 +273,7 @@ def effective_size(G: nx.Graph, *, weight: str | None = None) -> dict[Hashable, 
     >>> round(effective_size(G)["Medici"], 6)
     5.666667
     """
-    return nx.effective_size(G, weight=weight)
+    return nx.effective_size(G, weight=weight) if len(G) else {}
 
 
 def communities(
