@@ -11,7 +11,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "build"]
+__all__ = ["__version__", "build", "open"]
 
 
 def build(inputs, out, **kwargs):
@@ -22,3 +22,14 @@ def build(inputs, out, **kwargs):
     from .pipeline import build as _build
 
     return _build(inputs if not isinstance(inputs, (str, bytes)) else [inputs], out, **kwargs)
+
+
+def open(directory="build"):  # noqa: A001 - regiograph.open(DIR) is the API's entry point
+    """Open a build directory for querying: returns a :class:`regiograph.api.RegioGraph`.
+
+    >>> g = regiograph.open("build")  # doctest: +SKIP
+    >>> g.query("01_most_connected_organisations").head()  # doctest: +SKIP
+    """
+    from .api import RegioGraph
+
+    return RegioGraph(directory)
