@@ -24,7 +24,7 @@ def build(inputs, out, **kwargs):
     return _build(inputs if not isinstance(inputs, (str, bytes)) else [inputs], out, **kwargs)
 
 
-def open(directory="build"):  # noqa: A001 - regiograph.open(DIR) is the API's entry point
+def open(directory="build"):
     """Open a build directory for querying: returns a :class:`regiograph.api.RegioGraph`.
 
     >>> g = regiograph.open("build")  # doctest: +SKIP

@@ -4,7 +4,7 @@
 >>> g = regiograph.open("build")                         # doctest: +SKIP
 >>> g.query("03_partners_of", name="NHL Stenden")        # a pandas DataFrame  # doctest: +SKIP
 >>> g.organisation("Drenthe College")                    # profile with evidence  # doctest: +SKIP
->>> g.evidence("NHL Stenden", "Drenthe College")         # the sentences behind a tie  # doctest: +SKIP
+>>> g.evidence("NHL Stenden", "Firda")  # the sentences behind a tie  # doctest: +SKIP
 
 Parameters are bound as RDF terms (never pasted into query text): ``str`` becomes a string
 literal, ``int``/``float``/``bool``/``date`` typed literals, and ``rdflib.URIRef`` or a
@@ -194,7 +194,7 @@ class RegioGraph:
 
     def query(self, name: str, /, **params: Any) -> pd.DataFrame:
         """Run a saved query (``regiograph queries`` lists them) with its parameters."""
-        text, bound, saved = prepare(name, {k: str(v) for k, v in params.items()})
+        text, bound, _saved = prepare(name, {k: str(v) for k, v in params.items()})
         return _frame(run(self.store, text, bound))
 
     def queries(self) -> pd.DataFrame:
@@ -282,7 +282,7 @@ class RegioGraph:
         return load_dataset(self.directory)
 
 
-def open(directory: str | Path = "build") -> RegioGraph:  # noqa: A001 - the API's verb
+def open(directory: str | Path = "build") -> RegioGraph:
     """Open a build directory (default ``build``) for querying."""
     return RegioGraph(directory)
 
