@@ -41,5 +41,10 @@ lint: setup
 bench: setup
 	$(BIN)/python bench/bench_extract.py
 
+## notebooks: Jupyter Lab on notebooks/ (run make demo first)
+notebooks: setup
+	$(PIP) install -e '.[notebooks]'
+	$(BIN)/jupyter lab notebooks/
+
 clean:
 	rm -rf build .pytest_cache .ruff_cache
