@@ -283,6 +283,67 @@ def analyse(directory: Path, since: int | None, until: int | None, resolution: f
 
 
 @main.command()
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.option("--focus", help="Show only this organisation (any of its names) and its neighbours.")
+@click.option("--depth", type=int, default=1, show_default=True, help="Steps around --focus.")
+@click.option("--type", "types", multiple=True, metavar="TYPE",
+              help="Keep organisations of this type (repeatable): government, education, ...")
+@click.option("--province", "provinces", multiple=True, metavar="PROVINCE",
+              help="Keep organisations in this province (name or CBS code; repeatable).")
+@click.option("--since", type=int, default=None, help="Only ties active in or after this year.")
+@click.option("--size-by", default="betweenness", show_default=True,
+              help="Node measure that sets the node size (degree, betweenness, pagerank, ...).")
+@click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
+              help="Page to write (default: DIRECTORY/network.html).")
+def viz(directory: Path, focus: str | None, depth: int, types: tuple[str, ...],
+        provinces: tuple[str, ...], since: int | None, size_by: str, output: Path | None) -> None:
+    """Write the interactive network page of the graph in DIRECTORY.
+
+    One self-contained HTML file that opens offline in a browser: organisations coloured by
+    type (with a legend), sized by a measure, ties as wide as their weight, tooltips with
+    places, collaborations and evidence sentences, a search box and type/province filters.
+    """
+    from .store import write_atomic
+    from .visualise import page_html
+
+    page = page_html(directory, focus=focus, depth=depth, types=types or None,
+                     provinces=provinces or None, since=since, size_by=size_by)
+    target = output or directory / "network.html"
+    write_atomic(target, page.encode("utf-8"))
+    click.echo(f"Wrote {target} ({len(page) / 1e6:.1f} MB); open it in a browser (works offline).")
+
+
+@main.command("export-network")
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.option("--format", "-f", "fmt", required=True,
+              type=click.Choice(["graphml", "gexf", "csv", "vosviewer"]),
+              help="graphml/gexf (Gephi, yEd), csv (node and edge lists), vosviewer (JSON map).")
+@click.option("--since", type=int, default=None, help="Only ties active in or after this year.")
+@click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
+              help="File to write (default: DIRECTORY/network.FORMAT; for csv the node list, "
+                   "with the edge list beside it).")
+def export_network(directory: Path, fmt: str, since: int | None, output: Path | None) -> None:
+    """Export the organisation network of DIRECTORY, with all measures, for Gephi, yEd,
+    spreadsheets or VOSviewer."""
+    from . import exports
+    from .visualise import measured_network
+
+    G = measured_network(directory, since=since)
+    suffix = {"graphml": "graphml", "gexf": "gexf", "csv": "nodes.csv", "vosviewer": "json"}
+    target = output or directory / f"network.{suffix[fmt]}"
+    if fmt == "csv":
+        edges = target.with_name(target.name.replace("nodes", "edges")) if "nodes" in \
+            target.name else target.with_suffix(".edges.csv")
+        exports.write_csv(G, target, edges)
+        click.echo(f"Wrote {target} and {edges} ({len(G)} organisations, "
+                   f"{G.number_of_edges()} ties)")
+        return
+    {"graphml": exports.write_graphml, "gexf": exports.write_gexf,
+     "vosviewer": exports.write_vosviewer}[fmt](G, target)
+    click.echo(f"Wrote {target} ({len(G)} organisations, {G.number_of_edges()} ties)")
+
+
+@main.command()
 @click.argument("corpus", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "--gold",
