@@ -153,6 +153,12 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
     help="Build directory (or its store/) to query.",
 )
 @click.option(
+    "--endpoint",
+    default=None,
+    metavar="URL",
+    help="Query a remote SPARQL endpoint (e.g. http://host:7878/query) instead of --store.",
+)
+@click.option(
     "--param",
     "-p",
     "params",
@@ -170,7 +176,12 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
     help="Output format.",
 )
 def query(
-    query: str | None, expression: str | None, store_dir: Path, params: tuple[str, ...], fmt: str
+    query: str | None,
+    expression: str | None,
+    store_dir: Path,
+    endpoint: str | None,
+    params: tuple[str, ...],
+    fmt: str,
 ) -> None:
     """Run a SPARQL query: a saved query NAME, a FILE.rq, or -e "SPARQL".
 
@@ -193,7 +204,12 @@ def query(
         text, bound = expression, q.bind(values)
     else:
         text, bound, _saved = q.prepare(query, values)
-    result = q.run(open_store(store_dir), text, bound)
+    if endpoint:
+        from .remote import remote_query
+
+        result = remote_query(endpoint, text, bound)
+    else:
+        result = q.run(open_store(store_dir), text, bound)
     click.echo(q.format_result(result, fmt))
 
 
@@ -262,11 +278,17 @@ def export(directory: Path, fmt: str, output: Path | None) -> None:
 @click.argument("directory", type=click.Path(path_type=Path))
 @click.option("--since", type=int, default=None, help="Only ties active in or after this year.")
 @click.option("--until", type=int, default=None, help="Only ties active in or before this year.")
-@click.option("--resolution", type=float, default=1.0, show_default=True,
-              help="Louvain resolution: higher gives more, smaller communities.")
+@click.option(
+    "--resolution",
+    type=float,
+    default=1.0,
+    show_default=True,
+    help="Louvain resolution: higher gives more, smaller communities.",
+)
 @click.option("--top", type=int, default=10, show_default=True, help="Rows per summary table.")
-def analyse(directory: Path, since: int | None, until: int | None, resolution: float,
-            top: int) -> None:
+def analyse(
+    directory: Path, since: int | None, until: int | None, resolution: float, top: int
+) -> None:
     """Network analysis of the graph in DIRECTORY: centrality, brokerage, communities,
     helix mix and cross-province bridges.
 
@@ -286,17 +308,44 @@ def analyse(directory: Path, since: int | None, until: int | None, resolution: f
 @click.argument("directory", type=click.Path(path_type=Path))
 @click.option("--focus", help="Show only this organisation (any of its names) and its neighbours.")
 @click.option("--depth", type=int, default=1, show_default=True, help="Steps around --focus.")
-@click.option("--type", "types", multiple=True, metavar="TYPE",
-              help="Keep organisations of this type (repeatable): government, education, ...")
-@click.option("--province", "provinces", multiple=True, metavar="PROVINCE",
-              help="Keep organisations in this province (name or CBS code; repeatable).")
+@click.option(
+    "--type",
+    "types",
+    multiple=True,
+    metavar="TYPE",
+    help="Keep organisations of this type (repeatable): government, education, ...",
+)
+@click.option(
+    "--province",
+    "provinces",
+    multiple=True,
+    metavar="PROVINCE",
+    help="Keep organisations in this province (name or CBS code; repeatable).",
+)
 @click.option("--since", type=int, default=None, help="Only ties active in or after this year.")
-@click.option("--size-by", default="betweenness", show_default=True,
-              help="Node measure that sets the node size (degree, betweenness, pagerank, ...).")
-@click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
-              help="Page to write (default: DIRECTORY/network.html).")
-def viz(directory: Path, focus: str | None, depth: int, types: tuple[str, ...],
-        provinces: tuple[str, ...], since: int | None, size_by: str, output: Path | None) -> None:
+@click.option(
+    "--size-by",
+    default="betweenness",
+    show_default=True,
+    help="Node measure that sets the node size (degree, betweenness, pagerank, ...).",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Page to write (default: DIRECTORY/network.html).",
+)
+def viz(
+    directory: Path,
+    focus: str | None,
+    depth: int,
+    types: tuple[str, ...],
+    provinces: tuple[str, ...],
+    since: int | None,
+    size_by: str,
+    output: Path | None,
+) -> None:
     """Write the interactive network page of the graph in DIRECTORY.
 
     One self-contained HTML file that opens offline in a browser: organisations coloured by
@@ -306,8 +355,15 @@ def viz(directory: Path, focus: str | None, depth: int, types: tuple[str, ...],
     from .store import write_atomic
     from .visualise import page_html
 
-    page = page_html(directory, focus=focus, depth=depth, types=types or None,
-                     provinces=provinces or None, since=since, size_by=size_by)
+    page = page_html(
+        directory,
+        focus=focus,
+        depth=depth,
+        types=types or None,
+        provinces=provinces or None,
+        since=since,
+        size_by=size_by,
+    )
     target = output or directory / "network.html"
     write_atomic(target, page.encode("utf-8"))
     click.echo(f"Wrote {target} ({len(page) / 1e6:.1f} MB); open it in a browser (works offline).")
@@ -315,13 +371,23 @@ def viz(directory: Path, focus: str | None, depth: int, types: tuple[str, ...],
 
 @main.command("export-network")
 @click.argument("directory", type=click.Path(path_type=Path))
-@click.option("--format", "-f", "fmt", required=True,
-              type=click.Choice(["graphml", "gexf", "csv", "vosviewer"]),
-              help="graphml/gexf (Gephi, yEd), csv (node and edge lists), vosviewer (JSON map).")
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    required=True,
+    type=click.Choice(["graphml", "gexf", "csv", "vosviewer"]),
+    help="graphml/gexf (Gephi, yEd), csv (node and edge lists), vosviewer (JSON map).",
+)
 @click.option("--since", type=int, default=None, help="Only ties active in or after this year.")
-@click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
-              help="File to write (default: DIRECTORY/network.FORMAT; for csv the node list, "
-                   "with the edge list beside it).")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="File to write (default: DIRECTORY/network.FORMAT; for csv the node list, "
+    "with the edge list beside it).",
+)
 def export_network(directory: Path, fmt: str, since: int | None, output: Path | None) -> None:
     """Export the organisation network of DIRECTORY, with all measures, for Gephi, yEd,
     spreadsheets or VOSviewer."""
@@ -332,14 +398,21 @@ def export_network(directory: Path, fmt: str, since: int | None, output: Path | 
     suffix = {"graphml": "graphml", "gexf": "gexf", "csv": "nodes.csv", "vosviewer": "json"}
     target = output or directory / f"network.{suffix[fmt]}"
     if fmt == "csv":
-        edges = target.with_name(target.name.replace("nodes", "edges")) if "nodes" in \
-            target.name else target.with_suffix(".edges.csv")
+        edges = (
+            target.with_name(target.name.replace("nodes", "edges"))
+            if "nodes" in target.name
+            else target.with_suffix(".edges.csv")
+        )
         exports.write_csv(G, target, edges)
-        click.echo(f"Wrote {target} and {edges} ({len(G)} organisations, "
-                   f"{G.number_of_edges()} ties)")
+        click.echo(
+            f"Wrote {target} and {edges} ({len(G)} organisations, {G.number_of_edges()} ties)"
+        )
         return
-    {"graphml": exports.write_graphml, "gexf": exports.write_gexf,
-     "vosviewer": exports.write_vosviewer}[fmt](G, target)
+    {
+        "graphml": exports.write_graphml,
+        "gexf": exports.write_gexf,
+        "vosviewer": exports.write_vosviewer,
+    }[fmt](G, target)
     click.echo(f"Wrote {target} ({len(G)} organisations, {G.number_of_edges()} ties)")
 
 
@@ -378,6 +451,119 @@ def evaluate(
     for note in result.notes:
         click.echo(note)
     click.echo(result.format_table())
+
+
+@main.command()
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on (0.0.0.0 exposes the server to the network).",
+)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option(
+    "--timeout",
+    default=30.0,
+    show_default=True,
+    type=float,
+    help="Seconds a query may take before the server answers 503.",
+)
+@click.option(
+    "--max-rows",
+    default=10000,
+    show_default=True,
+    type=int,
+    help="Rows a SELECT answer is cut at (the answer then says so in a header).",
+)
+@click.option("--cors", is_flag=True, help="Allow browsers on other sites to query (CORS).")
+@click.option(
+    "--allow-update", is_flag=True, help="Accept SPARQL Update with --token (read-only without it)."
+)
+@click.option(
+    "--token",
+    envvar="REGIOGRAPH_TOKEN",
+    default=None,
+    help="Bearer token for updates (or REGIOGRAPH_TOKEN).",
+)
+@click.option(
+    "--workers", default=4, show_default=True, type=int, help="Queries that may run at once."
+)
+def serve(
+    directory: Path,
+    host: str,
+    port: int,
+    timeout: float,
+    max_rows: int,
+    cors: bool,
+    allow_update: bool,
+    token: str | None,
+    workers: int,
+) -> None:
+    """Serve the graph in DIRECTORY: a SPARQL 1.1 Protocol endpoint at /sparql, a SPARQL
+    editor with the saved queries at /, the network view and a page per organisation,
+    person and document (with its evidence), until Ctrl-C. Read-only by default."""
+    from .serve import serve as run_server
+
+    run_server(
+        directory,
+        host=host,
+        port=port,
+        allow_update=allow_update,
+        token=token,
+        timeout=timeout,
+        max_rows=max_rows,
+        cors=cors,
+        workers=workers,
+    )
+
+
+@main.command()
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.option(
+    "--endpoint",
+    required=True,
+    metavar="URL",
+    help="Graph Store Protocol address, e.g. http://host:7878/store (Oxigraph) or "
+    "http://host:3030/DATASET/data (Fuseki).",
+)
+@click.option(
+    "--graph",
+    default=None,
+    metavar="IRI",
+    help="Push the union into this one named graph instead of one per document.",
+)
+@click.option("--user", default=None, help="User name for HTTP basic authentication.")
+@click.option(
+    "--password",
+    default=None,
+    envvar="REGIOGRAPH_PASSWORD",
+    help="Password (or REGIOGRAPH_PASSWORD).",
+)
+@click.option("--token", default=None, envvar="REGIOGRAPH_TOKEN", help="Bearer token.")
+@click.option(
+    "--no-default-graph",
+    is_flag=True,
+    help="Do not also write the union to the default graph (GraphDB, Virtuoso).",
+)
+def push(
+    directory: Path,
+    endpoint: str,
+    graph: str | None,
+    user: str | None,
+    password: str | None,
+    token: str | None,
+    no_default_graph: bool,
+) -> None:
+    """Load the graph of DIRECTORY into a remote triple store through the SPARQL 1.1 Graph
+    Store HTTP Protocol, one named graph per document; pushing again replaces them."""
+    from .remote import push as run_push
+
+    auth = (user, password or "") if user else token
+    report = run_push(
+        directory, endpoint, graph=graph, auth=auth, default_graph=not no_default_graph
+    )
+    click.echo(report.summary())
 
 
 if __name__ == "__main__":  # pragma: no cover
