@@ -290,3 +290,30 @@ def test_console_script_and_module_entry_point():
     )
     assert result.returncode == 0
     assert "Usage: python -m regiograph" in result.stdout
+
+
+def test_viz_writes_an_offline_page(built: Path):
+    result = invoke("viz", str(built))
+    assert result.exit_code == 0, result.output
+    page = (built / "network.html").read_text(encoding="utf-8")
+    assert result.stdout.startswith(f"Wrote {built / 'network.html'} (")
+    assert "Alliantie van Emmen" in page
+    assert 'src="http' not in page and "href=\"http" not in page
+
+
+def test_viz_focus_by_any_name_and_unknown_focus(built: Path, tmp_path: Path):
+    result = invoke("viz", str(built), "--focus", "NHL Stenden", "-o", str(tmp_path / "f.html"))
+    assert result.exit_code == 0, result.output
+    result = invoke("viz", str(built), "--focus", "Nergens")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: no organisation labelled 'Nergens' in the network")
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf", "csv", "vosviewer"])
+def test_export_network_formats(built: Path, fmt: str):
+    result = invoke("export-network", str(built), "--format", fmt)
+    assert result.exit_code == 0, result.output
+    name = {"graphml": "network.graphml", "gexf": "network.gexf", "csv": "network.nodes.csv",
+            "vosviewer": "network.json"}[fmt]
+    assert (built / name).exists()
+    assert result.stdout.endswith("(3 organisations, 3 ties)\n")  # the alliance is no member
