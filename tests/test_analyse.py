@@ -171,6 +171,50 @@ def test_florentine_measures(florentine: nx.Graph) -> None:
     assert (e["Medici"], e["Guadagni"], e["Peruzzi"]) == (5.666667, 4.0, 1.666667)
 
 
+def _weighted(G: nx.Graph) -> nx.Graph:
+    """A copy of ``G`` with integer tie weights 1-4 (deterministic)."""
+    H = G.copy()
+    for i, (u, v) in enumerate(sorted(H.edges, key=str)):
+        H[u][v]["weight"] = 1 + i % 4
+    return H
+
+
+@pytest.mark.parametrize("name", ["kite", "florentine"])
+@pytest.mark.parametrize("weight", [None, "weight"])
+def test_structural_holes_equal_networkx(name: str, weight: str | None, request) -> None:
+    G = _weighted(request.getfixturevalue(name))
+    for ours, theirs in ((constraint, nx.constraint), (effective_size, nx.effective_size)):
+        mine = ours(G, weight=weight)
+        # nodes=... makes networkx use its own formulas, not SciPy's matrices
+        reference = theirs(G, nodes=list(G), weight=weight)
+        assert list(mine) == list(G)
+        for node in G:
+            assert mine[node] == pytest.approx(reference[node], abs=1e-9), (ours, node)
+
+
+def test_structural_holes_of_isolated_nodes_and_empty_graphs() -> None:
+    G = nx.path_graph(3)
+    G.add_node("alone")
+    assert math.isnan(constraint(G)["alone"]) and math.isnan(effective_size(G)["alone"])
+    assert constraint(nx.Graph()) == {} == effective_size(nx.Graph(), weight="weight")
+
+
+def test_betweenness_samples_above_the_limit(monkeypatch) -> None:
+    from regiograph.analyse import metrics as m
+
+    G = nx.barabasi_albert_graph(300, 2, seed=1)
+    exact = betweenness(G)
+    assert exact == nx.betweenness_centrality(G)
+    monkeypatch.setattr(m, "BETWEENNESS_EXACT_LIMIT", 100)
+    monkeypatch.setattr(m, "BETWEENNESS_SAMPLES", 150)
+    sampled = betweenness(G)
+    assert sampled == nx.betweenness_centrality(G, k=150, seed=0)
+    assert sampled == betweenness(G)  # seeded: reproducible
+    top = sorted(exact, key=exact.get, reverse=True)[:5]
+    assert set(top) & set(sorted(sampled, key=sampled.get, reverse=True)[:10])
+    assert betweenness(G, k=1000) == exact  # k >= n is exact
+
+
 def test_communities_are_numbered_by_size_then_smallest_node(florentine: nx.Graph) -> None:
     found = communities(florentine)
     assert list(found) == list(florentine)
