@@ -138,9 +138,21 @@ def resolve(
         for other in others:
             known_key[_compact(name_key(other))] = _compact(name_key(canonical))
 
+    folded: dict[str, str] = {}  # name -> name_key(name), each name folded once
+    nodes: dict[str, str] = {}
+
+    def fold(name: str) -> str:
+        found = folded.get(name)
+        if found is None:
+            found = folded[name] = name_key(name)
+        return found
+
     def node(name: str) -> str:
-        key = _compact(name_key(name))
-        return known_key.get(key, key)
+        found = nodes.get(name)
+        if found is None:
+            key = _compact(fold(name))
+            found = nodes[name] = known_key.get(key, key)
+        return found
 
     blocked = [frozenset(_compact(k) for k in pair) for pair in cur.splits]
 
@@ -152,7 +164,7 @@ def resolve(
     names: dict[str, Counter[str]] = {}
     for ext in extractions:
         for org in ext.organisations:
-            if name_key(org.name) in cur.rejected:
+            if fold(org.name) in cur.rejected:
                 continue
             main = node(org.name)
             uf.find(main)
@@ -164,7 +176,7 @@ def resolve(
     members: dict[str, list] = {}
     for ext in extractions:
         for org in ext.organisations:
-            if name_key(org.name) not in cur.rejected:
+            if fold(org.name) not in cur.rejected:
                 members.setdefault(uf.find(node(org.name)), []).append(org)
     known_by_key = {_compact(name_key(o.name)): o for o in lex.known_orgs}
     curated_names = {_compact(name_key(c)): c for c in cur.aliases}
@@ -211,26 +223,37 @@ def resolve(
             confidence=max(m.confidence for m in mentions),
         )
 
-    def keys_of(ext: Extraction) -> dict[str, str]:
-        return {
-            o.name: root_to_key[uf.find(node(o.name))]
-            for o in ext.organisations
-            if name_key(o.name) not in cur.rejected
-        }
+    key_of: dict[str, str] = {}  # name -> entity key
 
+    def keys_of(ext: Extraction) -> dict[str, str]:
+        out = {}
+        for o in ext.organisations:
+            key = key_of.get(o.name)
+            if key is None:
+                if fold(o.name) in cur.rejected:
+                    continue
+                key = key_of[o.name] = root_to_key[uf.find(node(o.name))]
+            out[o.name] = key
+        return out
+
+    all_keys = [keys_of(ext) for ext in extractions]
     extra: dict[str, set[str]] = {}
-    for ext in extractions:
-        org_keys = keys_of(ext)
+    for ext, org_keys in zip(extractions, all_keys, strict=True):
         for org_name, found in ext.sectors.items():
             if org_name in org_keys:
                 extra.setdefault(org_keys[org_name], set()).update(found)
     for key, found in extra.items():
         ent = entities[key]
         entities[key] = Entity(**{**ent.__dict__, "sectors": ent.sectors | frozenset(found)})
+    slugs: dict[str, str] = {}
     resolved = []
-    for ext in extractions:
-        org_keys = keys_of(ext)
-        person_keys = {p.name: slugify(p.name) for p in ext.persons}
+    for ext, org_keys in zip(extractions, all_keys, strict=True):
+        person_keys = {}
+        for p in ext.persons:
+            slug = slugs.get(p.name)
+            if slug is None:
+                slug = slugs[p.name] = slugify(p.name)
+            person_keys[p.name] = slug
         doc_entities = {key: entities[key] for key in set(org_keys.values())}
         resolved.append(ResolvedDocument(ext, org_keys, person_keys, doc_entities))
     return resolved
