@@ -50,24 +50,28 @@ def test_build_prints_the_summary_table(corpus: Path, tmp_path: Path):
     assert result.exit_code == 0
     table, footer = result.stdout.split("\n\n")
     assert table == (
-        "built              count\n"
-        "-----------------  -----\n"
-        "documents read         2\n"
-        "documents skipped      0\n"
-        "organisations          5\n"
-        "collaborations         1\n"
-        "persons                1\n"
-        "memberships            3\n"
-        "roles                  1\n"
-        "places                 2"
+        "built                count\n"
+        "-------------------  -----\n"
+        "documents read           2\n"
+        "documents skipped        0\n"
+        "documents extracted      2\n"
+        "documents reused         0\n"
+        "documents removed        0\n"
+        "organisations            5\n"
+        "collaborations           1\n"
+        "persons                  1\n"
+        "memberships              3\n"
+        "roles                    1\n"
+        "places                   2"
     )
     assert re.fullmatch(
         rf"Graph written to {re.escape(str(out))}/ \(graph\.trig, graph\.ttl, "
-        r"store/, build-report\.json\) in \d+\.\d s\n",
+        r"store/, cache/, build-report\.json\) in \d+\.\d s \(full build\)\n",
         footer,
     )
     assert sorted(p.name for p in out.iterdir()) == [
         "build-report.json",
+        "cache",
         "graph.trig",
         "graph.ttl",
         "store",
@@ -75,6 +79,41 @@ def test_build_prints_the_summary_table(corpus: Path, tmp_path: Path):
     report = json.loads((out / "build-report.json").read_text())
     assert report["documents"] == ["a.txt", "b.txt"]
     assert result.stderr == ""
+
+
+def counted(stdout: str) -> dict[str, int]:
+    rows = [line.rsplit(None, 1) for line in stdout.split("\n\n")[0].splitlines()[2:]]
+    return {name: int(count) for name, count in rows}
+
+
+def test_a_second_build_reuses_unchanged_documents(built: Path, corpus: Path):
+    (corpus / "b.txt").write_text(DOC_B + "Rinske Veenstra, directeur Firda, was er ook.\n")
+    result = invoke("build", str(corpus), "--out", str(built))
+    assert result.exit_code == 0, result.output
+    counts = counted(result.stdout)
+    assert (counts["documents extracted"], counts["documents reused"]) == (1, 1)
+    assert result.stdout.endswith("(incremental build)\n")
+    (corpus / "a.txt").unlink()
+    result = invoke("build", str(corpus), "--out", str(built))
+    counts = counted(result.stdout)
+    assert (counts["documents reused"], counts["documents removed"]) == (1, 1)
+    assert counts["collaborations"] == 0
+    full = invoke("build", str(corpus), "--out", str(built), "--full")
+    assert full.stdout.endswith("(full build)\n")
+    assert counted(full.stdout)["documents extracted"] == 1
+
+
+def test_jobs_gives_the_same_graph(corpus: Path, tmp_path: Path):
+    for i in range(20):  # enough documents for worker processes to be used
+        (corpus / f"c{i:02d}.txt").write_text(DOC_A.replace("Emmen", f"Emmen {i}"))
+    one, two = tmp_path / "one", tmp_path / "two"
+    assert invoke("build", str(corpus), "--out", str(one)).exit_code == 0
+    result = invoke("build", str(corpus), "--out", str(two), "--jobs", "2")
+    assert result.exit_code == 0, result.output
+    assert (one / "graph.trig").read_bytes() == (two / "graph.trig").read_bytes()
+    bad = invoke("build", str(corpus), "--out", str(two), "--jobs", "0")
+    assert bad.exit_code == 2
+    assert "Invalid value for '--jobs'" in bad.stderr
 
 
 def test_bad_inputs_are_skipped_with_one_line_each(corpus: Path, tmp_path: Path):
@@ -89,7 +128,7 @@ def test_bad_inputs_are_skipped_with_one_line_each(corpus: Path, tmp_path: Path)
         f"Warning: skipped {corpus / 'image.txt'}: binary content, not text",
         f"Warning: skipped {corpus / 'utf16.txt'}: undecodable (broken UTF-16)",
     ]
-    assert "documents skipped      3" in result.stdout
+    assert counted(result.stdout)["documents skipped"] == 3
     report = json.loads((out / "build-report.json").read_text())
     assert [s["reason"] for s in report["skipped"]] == [
         "empty file (0 bytes)",

@@ -76,15 +76,36 @@ def main() -> None:
     default=None,
     help="Curation file (default: data/curation.yaml when it exists).",
 )
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Worker processes for extraction; the output does not depend on it.",
+)
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Extract every document again instead of reusing OUT/cache.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def build(
-    inputs: tuple[Path, ...], out: Path, strict: bool, curation: Path | None, quiet: bool
+    inputs: tuple[Path, ...],
+    out: Path,
+    strict: bool,
+    curation: Path | None,
+    jobs: int,
+    full: bool,
+    quiet: bool,
 ) -> None:
     """Build the stakeholder graph of INPUTS (files or folders) into --out.
 
     Writes OUT/graph.trig (one named graph per document), OUT/graph.ttl (their union),
-    OUT/store (the pyoxigraph store that `query` reads) and OUT/build-report.json.
-    Unreadable documents are skipped with a warning and listed in the report.
+    OUT/store (the pyoxigraph store that `query` reads), OUT/cache (what the next build
+    reuses) and OUT/build-report.json. When OUT holds an earlier build, only new and
+    changed documents are extracted again (--full turns that off). Unreadable documents
+    are skipped with a warning and listed in the report.
     """
     from .pipeline import build as run_build
 
@@ -106,7 +127,14 @@ def build(
         click.echo(f"Warning: skipped {skipped.path}: {skipped.reason}", err=True)
 
     report = run_build(
-        list(inputs), out, strict=strict, curation=curation, progress=progress, on_skip=warn
+        list(inputs),
+        out,
+        strict=strict,
+        curation=curation,
+        progress=progress,
+        on_skip=warn,
+        jobs=jobs,
+        incremental=not full,
     )
     counts = report.counts
     rows = [
@@ -114,6 +142,9 @@ def build(
         for key in (
             "documents_read",
             "documents_skipped",
+            "documents_extracted",
+            "documents_reused",
+            "documents_removed",
             "organisations",
             "collaborations",
             "persons",
@@ -124,8 +155,8 @@ def build(
     ]
     click.echo(table(["built", "count"], rows))
     click.echo(
-        f"\nGraph written to {out}/ (graph.trig, graph.ttl, store/, build-report.json) "
-        f"in {report.seconds['total']:.1f} s"
+        f"\nGraph written to {out}/ (graph.trig, graph.ttl, store/, cache/, "
+        f"build-report.json) in {report.seconds['total']:.1f} s ({report.mode} build)"
     )
 
 

@@ -14,7 +14,7 @@ import io
 import os
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -472,8 +472,12 @@ def _read_docx(raw: bytes, where: str) -> tuple[str, dict[str, Any]]:
 
 
 def iter_documents(
-    inputs: Sequence[str | Path], *, strict: bool = False, max_bytes: int = DEFAULT_MAX_BYTES
-) -> Iterator[Document | Skipped]:
+    inputs: Sequence[str | Path],
+    *,
+    strict: bool = False,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    reuse: Callable[[Path, DocumentMeta | None], Any] | None = None,
+) -> Iterator[Any]:
     """Read every document under ``inputs``, in :func:`discover` order.
 
     Parameters
@@ -484,12 +488,16 @@ def iter_documents(
         Re-raise the first :class:`~regiograph.errors.BadInputError` instead of skipping.
     max_bytes
         Size limit per file, as for :func:`read_document`.
+    reuse
+        Called with each file and its metadata before the file is read; when it returns
+        something other than ``None`` that is yielded instead of reading the file (the
+        incremental build passes its cache lookup here).
 
     Yields
     ------
     Document or Skipped
-        One per file, plus a :class:`Skipped` for a malformed metadata file (its folder is
-        then read without metadata).
+        One per file (or what ``reuse`` returned for it), plus a :class:`Skipped` for a
+        malformed metadata file (its folder is then read without metadata).
 
     Raises
     ------
@@ -509,8 +517,14 @@ def iter_documents(
                 if strict:
                     raise
                 yield Skipped(exc.path, exc.reason)
+        meta = metadata[folder].get(path.name)
+        if reuse is not None:
+            found = reuse(path, meta)
+            if found is not None:
+                yield found
+                continue
         try:
-            yield read_document(path, meta=metadata[folder].get(path.name), max_bytes=max_bytes)
+            yield read_document(path, meta=meta, max_bytes=max_bytes)
         except BadInputError as exc:
             if strict:
                 raise

@@ -7,8 +7,10 @@ magnitude faster than rdflib's own SPARQL engine).
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -83,6 +85,195 @@ def write_build(directory: Path, graphs: Iterable[tuple[URIRef, Iterable[tuple]]
     store.flush()
     store.optimize()
     del store
+
+
+#: Quads per bulk-load call: pyoxigraph's bulk loader holds about 1.3 kB per quad of a
+#: call in memory, so loading in pieces keeps a build of any size under a few hundred MB.
+LOAD_CHUNK = 250_000
+
+
+def load_store(
+    directory: Path,
+    trig: Path,
+    pieces: list[tuple[int, int]],
+    prefixes: bytes,
+    union: list[Path],
+    ttl: Path,
+) -> None:
+    """Create the store ``directory`` and the union file ``ttl`` from the build's files.
+
+    ``trig`` holds the named graphs; ``pieces`` are (start, end) byte ranges of it, each
+    a run of whole graph blocks (of at most about :data:`LOAD_CHUNK` quads), to which
+    ``prefixes`` (the ``@prefix`` lines) is prepended. ``union`` are N-Triples files of all
+    triples of the named graphs (duplicates allowed): they become the default graph, each
+    triple once, which is then written to ``ttl`` as Turtle. pyoxigraph's bulk loader
+    parses and indexes outside the GIL: the named graphs and the default graph load in two
+    threads.
+    """
+    store = ox.Store(str(directory))
+    try:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            jobs = [
+                pool.submit(_load_named_graphs, store, trig, pieces, prefixes),
+                pool.submit(_load_default_graph, store, union, ttl),
+            ]
+            for job in jobs:
+                job.result()
+        store.flush()
+    finally:
+        del store
+
+
+def _load_named_graphs(
+    store: ox.Store, trig: Path, pieces: list[tuple[int, int]], prefixes: bytes
+) -> None:
+    with trig.open("rb") as handle:
+        for start, end in pieces:
+            handle.seek(start)
+            data = handle.read(end - start)
+            store.bulk_load(input=data if start == 0 else prefixes + data, format=ox.RdfFormat.TRIG)
+
+
+def _load_default_graph(store: ox.Store, union: list[Path], ttl: Path) -> None:
+    for path in union:
+        store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
+    dump_union(store, ttl)
+
+
+def load_nquads(directory: Path, path: Path) -> int:
+    """Create the store ``directory`` from an N-Quads file of named graphs, with their
+    union as the default graph (as a build writes it); return the number of lines read.
+
+    For benchmarks and data made elsewhere: the file is loaded in pieces of
+    :data:`LOAD_CHUNK` lines, each into its named graphs and (without the graph names)
+    into the default graph, in two threads.
+    """
+    store = ox.Store(str(directory))
+    lines = 0
+    try:
+        with ThreadPoolExecutor(max_workers=2) as pool, path.open("rb") as handle:
+            while True:
+                chunk = handle.readlines(LOAD_CHUNK * 150)
+                if not chunk:
+                    break
+                lines += len(chunk)
+                quads = b"".join(chunk)
+                named = pool.submit(store.bulk_load, input=quads, format=ox.RdfFormat.N_QUADS)
+                triples = b"".join(line.rsplit(b" ", 2)[0] + b" .\n" for line in chunk)
+                union = pool.submit(
+                    store.bulk_load,
+                    input=triples,
+                    format=ox.RdfFormat.N_TRIPLES,
+                    to_graph=ox.DefaultGraph(),
+                )
+                named.result()
+                union.result()
+        store.flush()
+    finally:
+        del store
+    return lines
+
+
+def copy_store(source: Path, target: Path) -> None:
+    """Copy the store ``source`` to ``target`` (a RocksDB checkpoint: hard links to the
+    immutable files on the same file system, so it takes milliseconds)."""
+    store = ox.Store.read_only(str(source))
+    try:
+        store.backup(str(target))
+    finally:
+        del store
+
+
+def replace_graphs(
+    store: ox.Store,
+    remove: Iterable[ox.NamedNode],
+    add: dict[ox.NamedNode, list[ox.Triple]],
+) -> set[ox.NamedNode | ox.BlankNode]:
+    """Drop the named graphs ``remove`` and (re)write the graphs of ``add``, keeping the
+    union default graph in step.
+
+    A graph in ``add`` replaces the graph of that name. A triple of a dropped or replaced
+    graph leaves the default graph only when no named graph still states it; every triple
+    of ``add`` is added to it. Returns the subjects of the triples that left or joined
+    the default graph.
+    """
+    default = ox.DefaultGraph()
+    old: set[ox.Triple] = set()
+    for name in dict.fromkeys([*remove, *add]):
+        old.update(q.triple for q in store.quads_for_pattern(None, None, None, name))
+        store.remove_graph(name)
+    new: dict[ox.Triple, None] = {}
+    quads = []
+    for name, triples in add.items():
+        for t in triples:
+            quads.append(ox.Quad(t.subject, t.predicate, t.object, name))
+            new[t] = None
+    if quads:
+        store.bulk_extend(quads)
+    touched = set()
+    for t in old:
+        if t in new:
+            continue
+        if not any(
+            not isinstance(q.graph_name, ox.DefaultGraph)
+            for q in store.quads_for_pattern(t.subject, t.predicate, t.object)
+        ):
+            store.remove(ox.Quad(t.subject, t.predicate, t.object, default))
+            touched.add(t.subject)
+    joined = [t for t in new if ox.Quad(t.subject, t.predicate, t.object, default) not in store]
+    if joined:
+        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, default) for t in joined)
+    touched.update(t.subject for t in joined)
+    return touched
+
+
+def dump_union(store: ox.Store, path: Path) -> None:
+    """Write the store's default graph (the union) as Turtle with the usual prefixes."""
+    store.dump(
+        str(path), format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(), prefixes=PREFIXES
+    )
+
+
+_BLOCK = re.compile(rb"^([^\t\n@][^ \n]*) ", re.MULTILINE)
+
+
+def _turtle(triples: list[ox.Triple]) -> bytes:
+    """Turtle of ``triples`` without the prefix lines."""
+    data = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    lines = data.splitlines(keepends=True)
+    return b"".join(line for line in lines if not line.startswith(b"@prefix "))
+
+
+def patch_union(store: ox.Store, old: Path, new: Path, subjects: Iterable) -> None:
+    """Write ``new``: the Turtle file ``old`` of the store's default graph (as
+    :func:`dump_union` wrote it) brought up to date for ``subjects``.
+
+    Turtle as pyoxigraph writes it has one block per subject that starts at the beginning
+    of a line (its other lines start with a tab; literals are escaped on one line). The
+    blocks of ``subjects`` are dropped and written again, at the end, from the store.
+    """
+    subjects = list(dict.fromkeys(subjects))
+    tokens = set()
+    probe_p, probe_o = ox.NamedNode("urn:p"), ox.NamedNode("urn:o")
+    for s in subjects:
+        block = _turtle([ox.Triple(s, probe_p, probe_o)])
+        tokens.add(block.split(b" ", 1)[0])
+    data = old.read_bytes()
+    starts = [(m.start(), m.group(1)) for m in _BLOCK.finditer(data)]
+    with new.open("wb") as out:
+        first = starts[0][0] if starts else len(data)
+        out.write(data[:first])
+        keep_from = first
+        for i, (start, token) in enumerate(starts):
+            if token in tokens:
+                out.write(data[keep_from:start])
+                keep_from = starts[i + 1][0] if i + 1 < len(starts) else len(data)
+        out.write(data[keep_from:])
+        default = ox.DefaultGraph()
+        for s in subjects:
+            triples = [q.triple for q in store.quads_for_pattern(s, None, None, default)]
+            if triples:
+                out.write(_turtle(triples))
 
 
 def open_store(directory: str | Path) -> ox.Store:

@@ -1,0 +1,249 @@
+"""The per-document build cache under ``OUT/cache/`` that makes rebuilds incremental.
+
+Every build writes, for each document, one pickle file ``cache/docs/<key>.pkl`` holding
+what the extractor read from it (an :class:`~regiograph.model.Extraction` without the
+document text) and the fingerprint of everything its named graph was made from;
+``cache/index.json`` records the extractor fingerprint, the fingerprint of every named
+graph in the store and, per input file, its key, SHA-256 and stat signature and where its
+block is in ``graph.trig`` (an incremental build copies unchanged blocks from there).
+
+An unchanged stat signature (inode, size, mtime, ctime) saves reading and hashing a file,
+as in git's index; a file whose ctime is not older than the build that recorded it is
+hashed anyway.
+
+``key`` is the SHA-256 of the extractor fingerprint, the file name, the SHA-256 of the
+file's raw bytes and the metadata its folder's ``metadata.tsv`` gives it, so a document
+whose bytes or metadata changed is a new key. The *extractor fingerprint*
+(:func:`extractor_fingerprint`) hashes the regiograph version, the lexicon files, the
+ontology (role and sector schemes), the reference CSV files and the source of the
+modules that turn a file into triples: when any of them changes, nothing is reused.
+
+A document's *render fingerprint* (:func:`render_fingerprint`) hashes its key and the
+resolved entities its organisation names map to: cross-document resolution can change a
+document's triples (an organisation gained an alias elsewhere) without the document
+changing, and that fingerprint says so.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .ingest import DocumentMeta
+from .model import Entity, Extraction, ResolvedDocument
+from .resources import PACKAGE_DIR, lexicon_path, resource
+
+CACHE_FORMAT = 1
+LEXICON_FILES = ("organisations.yaml", "first_names.txt", "patterns.yaml")
+#: Modules whose code decides what a file becomes (relative to the package directory).
+SOURCE_FILES = (
+    "ingest.py",
+    "model.py",
+    "namespaces.py",
+    "rdf.py",
+    "render.py",
+    "reference.py",
+    "resolve.py",
+)
+
+
+def _digest(*parts: str | bytes) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.hexdigest()
+
+
+def extractor_fingerprint() -> str:
+    """SHA-256 of everything besides a document that decides its extraction and triples.
+
+    The regiograph version and cache format, the lexicon files (honouring
+    ``REGIOGRAPH_LEXICONS``), the ontology files, the reference CSV files and the source
+    of :data:`SOURCE_FILES` and of the ``extract`` package.
+    """
+    files: list[tuple[str, Path]] = [(f"lexicon/{n}", lexicon_path(n)) for n in LEXICON_FILES]
+    for folder in ("ontology", "reference"):
+        base = resource(folder)
+        files += [(f"{folder}/{p.name}", p) for p in sorted(base.iterdir()) if p.is_file()]
+    files += [(f"src/{n}", PACKAGE_DIR / n) for n in SOURCE_FILES]
+    files += [
+        (f"src/extract/{p.name}", p) for p in sorted((PACKAGE_DIR / "extract").glob("*.py"))
+    ]
+    parts: list[str | bytes] = [__version__, str(CACHE_FORMAT)]
+    for name, path in files:
+        parts += [name, path.read_bytes() if path.exists() else b""]
+    return _digest(*parts)
+
+
+def _meta_text(meta: DocumentMeta | None) -> str:
+    if meta is None:
+        return ""
+    return json.dumps(
+        [meta.title, meta.url, meta.date.isoformat() if meta.date else None, meta.author]
+    )
+
+
+def document_key(fingerprint: str, name: str, sha256: str, meta: DocumentMeta | None) -> str:
+    """The cache key of a file: fingerprint, file name, SHA-256 of its bytes, metadata."""
+    return _digest(fingerprint, name, sha256, _meta_text(meta))
+
+
+@lru_cache(maxsize=1 << 16)
+def _entity_digest(ent: Entity) -> str:
+    return _digest(
+        json.dumps(
+            [
+                ent.key,
+                ent.name,
+                ent.org_type,
+                ent.collaboration,
+                sorted(ent.aliases),
+                ent.place_code,
+                ent.location,
+                sorted(ent.sectors),
+                ent.confidence,
+            ],
+            ensure_ascii=False,
+        )
+    )
+
+
+def render_fingerprint(key: str, resolved: ResolvedDocument) -> str:
+    """What a document's named graph is made from: its key and its resolved entities."""
+    orgs = sorted(resolved.org_keys.items())
+    people = sorted(resolved.person_keys.items())
+    entities = [_entity_digest(resolved.entities[k]) for k in sorted(resolved.entities)]
+    return _digest(key, json.dumps([orgs, people, entities], ensure_ascii=False))
+
+
+def graph_fingerprint(render_fingerprints: list[str]) -> str:
+    """The fingerprint of a named graph made of the documents with these fingerprints."""
+    return _digest(*render_fingerprints)
+
+
+@dataclass
+class Entry:
+    """What the cache keeps of one document."""
+
+    extraction: Extraction
+    render: str = ""  # render fingerprint of the document's named graph
+    triples: int = 0
+
+
+def file_stat(path: Path) -> tuple[int, ...]:
+    """The stat signature of a file (inode, size, mtime_ns, ctime_ns)."""
+    st = path.stat()
+    return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def strip_text(extraction: Extraction) -> Extraction:
+    """The extraction without the document text (nothing after extraction reads it)."""
+    return replace(extraction, document=replace(extraction.document, text=""))
+
+
+class Cache:
+    """The cache of the previous build in ``out``."""
+
+    def __init__(self, out: Path, fingerprint: str, index: dict[str, Any]) -> None:
+        self.out = out
+        self.directory = out / "cache"
+        self.fingerprint = fingerprint
+        self.index = index
+        started = int(index.get("started_ns", 0))
+        #: path -> (stat signature, SHA-256) of the files whose signature can be trusted:
+        #: a file changed while the previous build read it may look unchanged, so a
+        #: "racy" signature (ctime not before that build started) is not trusted
+        self.stats: dict[str, tuple[tuple[int, ...], str]] = {}
+        #: key -> (offset, length) of the document's block in the previous graph.trig
+        self.blocks: dict[str, tuple[int, int]] = {}
+        for doc in index.get("documents", []):
+            stat = tuple(doc["stat"])
+            if stat and stat[-1] < started:
+                self.stats[doc["path"]] = (stat, doc["sha256"])
+            self.blocks[doc["key"]] = (int(doc["trig"][0]), int(doc["trig"][1]))
+
+    @property
+    def graphs(self) -> dict[str, str]:
+        """Named graph IRI -> graph fingerprint of the previous build."""
+        return self.index.get("graphs", {})
+
+    @property
+    def document_ids(self) -> set[str]:
+        return {d["id"] for d in self.index.get("documents", [])}
+
+    @classmethod
+    def open(cls, out: Path, fingerprint: str) -> Cache | None:
+        """The cache of the build in ``out`` if it can be reused, else ``None``.
+
+        It can be reused when ``out`` holds a complete build (store, graph.trig and
+        graph.ttl) whose cache index has this ``fingerprint``.
+        """
+        try:
+            text = (out / "cache" / "index.json").read_text(encoding="utf-8")
+            index = json.loads(text)
+        except (OSError, ValueError):
+            return None
+        if not isinstance(index, dict) or index.get("fingerprint") != fingerprint:
+            return None
+        if not all((out / n).exists() for n in ("store", "graph.trig", "graph.ttl")):
+            return None
+        try:
+            return cls(out, fingerprint, index)
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    def path(self, key: str) -> Path:
+        return self.directory / "docs" / f"{key}.pkl"
+
+    def load(self, key: str) -> Entry | None:
+        """The entry of ``key``, or ``None`` when there is none or it cannot be read."""
+        try:
+            with self.path(key).open("rb") as handle:
+                entry = pickle.load(handle)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            return None
+        return entry if isinstance(entry, Entry) else None
+
+
+def write_entry(directory: Path, key: str, entry: Entry) -> None:
+    """Write one entry into the cache folder ``directory`` (``OUT.tmp/cache``)."""
+    path = directory / "docs" / f"{key}.pkl"
+    path.write_bytes(pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def link_entry(source: Path, directory: Path, key: str) -> None:
+    """Reuse an unchanged entry file of the previous build (a hard link when possible)."""
+    target = directory / "docs" / f"{key}.pkl"
+    if target.exists():
+        return
+    try:
+        os.link(source, target)
+    except OSError:
+        target.write_bytes(source.read_bytes())
+
+
+def write_index(
+    directory: Path, fingerprint: str, started_ns: int, graphs: dict[str, str], docs: list
+) -> None:
+    """Write ``index.json``: fingerprint, graph fingerprints and, per document, its path,
+    key, SHA-256, stat signature and the place of its block in graph.trig."""
+    data = {
+        "format": CACHE_FORMAT,
+        "version": __version__,
+        "fingerprint": fingerprint,
+        "started_ns": started_ns,
+        "graphs": graphs,
+        "documents": docs,
+    }
+    (directory / "index.json").write_text(
+        json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8"
+    )

@@ -1,0 +1,142 @@
+"""Serialise named graphs for the build: TriG blocks (``graph.trig``) and N-Triples.
+
+``graph.trig`` is :data:`HEADER` (the ``@prefix`` lines of
+:data:`~regiograph.namespaces.PREFIXES`) followed by one block per named graph:
+ontology, reference places and then every document in input order. A block is what
+pyoxigraph's TriG serialiser writes for the graph's triples without the header, so a
+document's block can be cached and reused byte for byte by the next incremental build,
+and the file is the same whichever process serialised a block.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .model import ResolvedDocument
+from .namespaces import ONTOLOGY_GRAPH, PREFIXES, REFERENCE_GRAPH, doc_graph
+from .rdf import TermTriple, document_terms, ontology_graph
+from .reference import places_graph
+from .store import to_ox
+
+TRIG = ox.RdfFormat.TRIG
+NT = ox.RdfFormat.N_TRIPLES
+
+
+@lru_cache(maxsize=1)
+def header() -> bytes:
+    """The ``@prefix`` lines every TriG block is written with."""
+    probe = ox.Quad(ox.NamedNode("urn:x"), ox.NamedNode("urn:y"), ox.NamedNode("urn:z"))
+    data = ox.serialize([probe], format=TRIG, prefixes=PREFIXES)
+    lines = data.splitlines(keepends=True)
+    return b"".join(line for line in lines if line.startswith(b"@prefix "))
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """One named graph, serialised."""
+
+    graph: str  # the graph IRI
+    trig: bytes  # TriG block without the prefix lines
+    nt: bytes  # its triples as N-Triples (for the union default graph)
+    triples: int
+
+
+def render_triples(graph: str, triples: Iterable[TermTriple]) -> Rendered:
+    """Serialise the triples of the named graph ``graph`` (order is kept)."""
+    g = ox.NamedNode(graph)
+    quads = [ox.Quad(s, p, o, g) for s, p, o in triples]
+    trig = ox.serialize(quads, format=TRIG, prefixes=PREFIXES)
+    head = header()
+    if not trig.startswith(head):  # pragma: no cover - pyoxigraph writes prefixes first
+        raise RuntimeError("unexpected TriG serialisation: prefix lines not first")
+    nt = ox.serialize([q.triple for q in quads], format=NT)
+    return Rendered(graph, trig[len(head) :], nt, len(quads))
+
+
+def render_document(resolved: ResolvedDocument) -> Rendered:
+    """The named graph of one resolved document, serialised."""
+    graph = str(doc_graph(resolved.extraction.document.doc_id))
+    return render_triples(graph, document_terms(resolved))
+
+
+def render_documents(chunk: list[ResolvedDocument]) -> list[Rendered]:
+    """:func:`render_document` of every document of ``chunk`` (a worker task)."""
+    return [render_document(res) for res in chunk]
+
+
+def static_graphs() -> list[Rendered]:
+    """The ontology and reference graphs, triples sorted so the bytes never vary."""
+    out = []
+    for name, graph in ((ONTOLOGY_GRAPH, ontology_graph()), (REFERENCE_GRAPH, places_graph())):
+        triples = sorted(
+            ((to_ox(s), to_ox(p), to_ox(o)) for s, p, o in graph),
+            key=lambda t: (str(t[0]), str(t[1]), str(t[2])),
+        )
+        out.append(render_triples(str(name), triples))
+    return out
+
+
+def parse_block(block: bytes) -> list[ox.Quad]:
+    """The quads of a TriG block written by :func:`render_triples`."""
+    return list(ox.parse(header() + block, format=TRIG))
+
+
+class BlockCopier:
+    """Copies byte ranges of the previous graph.trig, joining adjacent ones."""
+
+    def __init__(self, source, target) -> None:
+        self.source, self.target = source, target
+        self.start = self.end = 0
+
+    def add(self, offset: int, length: int) -> None:
+        if offset != self.end:
+            self.flush()
+            self.start = self.end = offset
+        self.end += length
+
+    def flush(self) -> None:
+        remaining = self.end - self.start
+        if remaining:
+            self.source.seek(self.start)
+        while remaining > 0:
+            chunk = self.source.read(min(remaining, 1 << 24))
+            if not chunk:
+                raise OSError("the previous graph.trig is shorter than its cache index says")
+            self.target.write(chunk)
+            remaining -= len(chunk)
+        self.start = self.end
+
+
+class LoadPieces:
+    """The pieces a full build loads into the store: byte ranges of graph.trig and
+    N-Triples files of the union, each of about ``size`` triples."""
+
+    def __init__(self, directory: Path, size: int) -> None:
+        self.directory, self.size = directory, size
+        self.pieces: list[tuple[int, int]] = []
+        self.files: list[Path] = []
+        self.start = self.count = 0
+        self.handle = None
+
+    def add(self, nt: bytes, triples: int, end: int) -> None:
+        """Add a graph of ``triples`` triples whose block ends at ``end`` in graph.trig."""
+        if self.handle is None:
+            self.files.append(self.directory / f"union-{len(self.files):04d}.nt")
+            self.handle = self.files[-1].open("wb")
+        self.handle.write(nt)
+        self.count += triples
+        self.end = end
+        if self.count >= self.size:
+            self.close()
+
+    def close(self) -> None:
+        if self.handle is not None:
+            self.handle.close()
+            self.handle = None
+            self.pieces.append((self.start, self.end))
+            self.start, self.count = self.end, 0

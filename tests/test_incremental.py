@@ -1,0 +1,285 @@
+"""Incremental builds and parallel extraction equal a full, single-process build.
+
+A full build of ``data/corpus`` is made once; every test copies it with the corpus, changes
+something (a document, the curation, the metrics graph), rebuilds incrementally and
+compares with a fresh full build of the same inputs: the quads of the stores (named graphs
+and the union default graph), the datasets parsed from graph.trig and graph.ttl, and the
+report's counts of extracted and reused documents.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from regiograph import cache, pipeline
+from regiograph.errors import UsageError
+from regiograph.namespaces import doc_graph
+from regiograph.pipeline import build
+from regiograph.store import copy_store, dump_union, patch_union, replace_graphs
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "data" / "corpus"
+CURATION = ROOT / "data" / "curation.yaml"
+N_DOCS = len([p for p in CORPUS.iterdir() if p.suffix == ".txt"])
+
+
+def state(out: Path) -> dict[str, set]:
+    """Everything a build wrote, as sets of quads and triples."""
+    store = ox.Store.read_only(str(out / "store"))
+    try:
+        quads = set(store)
+        graphs = set(store.named_graphs())
+    finally:
+        del store
+    trig = set(ox.parse(path=str(out / "graph.trig"), format=ox.RdfFormat.TRIG))
+    ttl = {q.triple for q in ox.parse(path=str(out / "graph.ttl"), format=ox.RdfFormat.TURTLE)}
+    return {"store": quads, "graphs": graphs, "trig": trig, "ttl": ttl}
+
+
+def assert_same(incremental: Path, full: Path) -> None:
+    a, b = state(incremental), state(full)
+    for key in a:
+        assert a[key] == b[key], key
+    default = {q.triple for q in a["store"] if isinstance(q.graph_name, ox.DefaultGraph)}
+    assert default == {q.triple for q in a["trig"]} == a["ttl"]  # the union, each once
+    terms = [t for q in a["store"] for t in (q.subject, q.object)]
+    assert not any(isinstance(t, ox.BlankNode) for t in terms)
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory) -> Path:
+    base = tmp_path_factory.mktemp("template")
+    shutil.copytree(CORPUS, base / "corpus")
+    shutil.copy(CURATION, base / "curation.yaml")
+    report = build([base / "corpus"], base / "out", curation=base / "curation.yaml")
+    assert report.mode == "full"
+    assert report.counts["documents_extracted"] == N_DOCS
+    return base
+
+
+@pytest.fixture
+def work(template: Path, tmp_path: Path) -> Path:
+    for name in ("corpus", "out"):
+        shutil.copytree(template / name, tmp_path / name)
+    shutil.copy(template / "curation.yaml", tmp_path / "curation.yaml")
+    return tmp_path
+
+
+def rebuild(work: Path, *, compare: bool = True, **kwargs):
+    """An incremental rebuild of ``work/out`` and (``compare``) a full build of the same
+    inputs that it must equal."""
+    args = ([work / "corpus"],)
+    report = build(*args, work / "out", curation=work / "curation.yaml", **kwargs)
+    if compare:
+        full = build(*args, work / "full", curation=work / "curation.yaml", incremental=False)
+        assert full.mode == "full"
+        assert_same(work / "out", work / "full")
+    return report
+
+
+def counts(report) -> tuple[str, int, int, int]:
+    c = report.counts
+    return (report.mode, c["documents_extracted"], c["documents_reused"], c["documents_removed"])
+
+
+def doc(work: Path, index: int) -> Path:
+    return sorted((work / "corpus").glob("*.txt"))[index]
+
+
+def test_nothing_changed_reuses_every_document(work: Path, monkeypatch):
+    before = state(work / "out")
+    report = rebuild(work, compare=False)
+    assert counts(report) == ("incremental", 0, N_DOCS, 0)
+    assert report.counts["graphs_written"] == 0
+    assert state(work / "out") == before
+    # the files' stat signatures are now trusted: they are not even read and hashed
+    monkeypatch.setattr(pipeline, "sha256", None)
+    again = rebuild(work, compare=False)
+    assert counts(again) == ("incremental", 0, N_DOCS, 0)
+
+
+def test_a_changed_document_is_extracted_again(work: Path):
+    path = doc(work, 3)
+    path.write_text(
+        path.read_text(encoding="utf-8")
+        + "\nDe gemeente Emmen en Hogeschool Tanveen werken samen in het Pact van Emmen.\n",
+        encoding="utf-8",
+    )
+    report = rebuild(work)
+    assert counts(report) == ("incremental", 1, N_DOCS - 1, 0)
+    assert report.counts["graphs_written"] >= 1
+
+
+def test_an_added_document_is_extracted(work: Path):
+    (work / "corpus" / "zz_nieuw.txt").write_text(
+        "Nieuw pact\n\nDe gemeente Assen, Drenthe College en NHL Stenden slaan de handen "
+        "ineen in het Pact van Assen. Wethouder Jan Bakker van de gemeente Assen is blij.\n",
+        encoding="utf-8",
+    )
+    report = rebuild(work)
+    assert counts(report) == ("incremental", 1, N_DOCS, 0)
+    assert any("zz-nieuw" in q.graph_name.value for q in state(work / "out")["trig"])
+
+
+def test_a_removed_document_disappears(work: Path):
+    path = doc(work, 0)
+    graph = ox.NamedNode(str(doc_graph(path.name)))
+    assert graph in state(work / "out")["graphs"]
+    path.unlink()
+    report = rebuild(work)
+    assert counts(report) == ("incremental", 0, N_DOCS - 1, 1)
+    after = state(work / "out")
+    assert graph not in after["graphs"]
+    assert not any(path.name in str(q) for q in after["store"])
+
+
+def test_a_curation_change_reuses_every_extraction(work: Path):
+    curation = work / "curation.yaml"
+    text = curation.read_text(encoding="utf-8")
+    assert "\ntypes: {}\n" in text
+    text = text.replace("\ntypes: {}\n", "\ntypes:\n  Aeres Groep: research\n")
+    curation.write_text(text, encoding="utf-8")
+    report = rebuild(work)
+    assert counts(report) == ("incremental", 0, N_DOCS, 0)
+    assert 0 < report.counts["graphs_written"] < N_DOCS
+
+
+def test_metadata_changes_count_as_a_changed_document(work: Path):
+    meta = work / "corpus" / "metadata.tsv"
+    lines = meta.read_text(encoding="utf-8").splitlines()
+    name, _title, *rest = lines[1].split("\t")
+    lines[1] = "\t".join([name, "Een nieuwe titel", *rest])
+    meta.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = rebuild(work)
+    assert counts(report) == ("incremental", 1, N_DOCS - 1, 0)
+
+
+def test_graphs_not_made_by_the_build_are_dropped(work: Path):
+    store = ox.Store(str(work / "out" / "store"))
+    metrics = ox.NamedNode("https://w3id.org/regiograph/graph/metrics")
+    org = ox.NamedNode("https://w3id.org/regiograph/id/org/nhl-stenden")
+    degree = ox.NamedNode("https://w3id.org/regiograph/ontology#degree")
+    store.add(ox.Quad(org, degree, ox.Literal("7", datatype=ox.NamedNode(
+        "http://www.w3.org/2001/XMLSchema#integer")), metrics))  # fmt: skip
+    del store
+    report = rebuild(work)
+    assert report.mode == "incremental"
+    assert metrics not in state(work / "out")["graphs"]
+
+
+def test_a_new_extractor_fingerprint_rebuilds_everything(work: Path, monkeypatch):
+    monkeypatch.setattr(cache, "extractor_fingerprint", lambda: "another extractor")
+    report = rebuild(work, compare=False)
+    assert counts(report) == ("full", N_DOCS, 0, 0)
+
+
+def test_incremental_false_rebuilds_everything(work: Path):
+    report = rebuild(work, compare=False, incremental=False)
+    assert counts(report) == ("full", N_DOCS, 0, 0)
+
+
+def test_two_workers_write_the_same_bytes(work: Path):
+    seen: list[tuple[int, int]] = []
+    one = build([work / "corpus"], work / "one", curation=work / "curation.yaml",
+                incremental=False)  # fmt: skip
+    two = build(
+        [work / "corpus"],
+        work / "two",
+        curation=work / "curation.yaml",
+        jobs=2,
+        progress=lambda done, total, name: seen.append((done, total)),
+    )
+    assert two.jobs == 2 and one.counts == two.counts
+    for name in ("graph.trig", "graph.ttl"):
+        assert (work / "one" / name).read_bytes() == (work / "two" / name).read_bytes(), name
+    assert state(work / "one")["store"] == state(work / "two")["store"]
+    assert seen == [(i, N_DOCS) for i in range(1, N_DOCS + 1)]
+
+
+def test_a_store_loaded_in_many_pieces_is_the_same(work: Path, monkeypatch):
+    monkeypatch.setattr(pipeline, "LOAD_CHUNK", 500)  # about 25 pieces instead of one
+    build([work / "corpus"], work / "pieces", curation=work / "curation.yaml", incremental=False)
+    build([work / "corpus"], work / "full", curation=work / "curation.yaml", incremental=False)
+    assert_same(work / "pieces", work / "full")
+    for name in ("graph.trig", "graph.ttl"):
+        assert (work / "pieces" / name).read_bytes() == (work / "full" / name).read_bytes()
+
+
+def test_jobs_must_be_positive(work: Path):
+    with pytest.raises(UsageError, match="jobs"):
+        build([work / "corpus"], work / "x", jobs=0)
+
+
+# --------------------------------------------------------------------------- store helpers
+
+EX = "http://example.org/"
+
+
+def n(name: str) -> ox.NamedNode:
+    return ox.NamedNode(EX + name)
+
+
+def triple(s: str, o: str) -> ox.Triple:
+    return ox.Triple(n(s), n("p"), n(o))
+
+
+def load(store: ox.Store, graphs: dict[str, list[ox.Triple]]) -> None:
+    for g, triples in graphs.items():
+        store.extend(ox.Quad(t.subject, t.predicate, t.object, n(g)) for t in triples)
+        store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+
+
+def default(store: ox.Store) -> set[ox.Triple]:
+    return {q.triple for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())}
+
+
+def test_replace_graphs_keeps_the_union_in_step():
+    store = ox.Store()
+    load(store, {"g1": [triple("a", "b"), triple("s", "shared")],
+                 "g2": [triple("c", "d"), triple("s", "shared")]})  # fmt: skip
+    touched = replace_graphs(store, [n("g1")], {n("g2"): [triple("c", "d"), triple("e", "f")],
+                                                n("g3"): [triple("a", "b")]})  # fmt: skip
+    assert set(store.named_graphs()) == {n("g2"), n("g3")}
+    assert default(store) == {triple("a", "b"), triple("c", "d"), triple("e", "f")}
+    assert touched == {n("s"), n("e")}  # s-shared left, e-f joined, a-b stayed (now in g3)
+
+
+def test_patch_union_rewrites_only_the_touched_subjects(tmp_path: Path):
+    store = ox.Store()
+    load(store, {"g": [triple("a", "b"), triple("a", "c"), triple("x", "y"), triple("z", "w")]})
+    dump_union(store, tmp_path / "old.ttl")
+    touched = replace_graphs(store, [n("g")], {n("g"): [triple("a", "b"), triple("x", "y"),
+                                                       triple("q", "r")]})  # fmt: skip
+    assert touched == {n("a"), n("z"), n("q")}
+    patch_union(store, tmp_path / "old.ttl", tmp_path / "new.ttl", touched)
+    parsed = {q.triple for q in ox.parse(path=str(tmp_path / "new.ttl"))}
+    assert parsed == default(store) == {triple("a", "b"), triple("x", "y"), triple("q", "r")}
+
+
+def test_copy_store_is_independent(tmp_path: Path):
+    store = ox.Store(str(tmp_path / "a"))
+    load(store, {"g": [triple("a", "b")]})
+    store.flush()
+    del store
+    copy_store(tmp_path / "a", tmp_path / "b")
+    copy = ox.Store(str(tmp_path / "b"))
+    replace_graphs(copy, [n("g")], {})
+    assert len(copy) == 0
+    del copy
+    original = ox.Store.read_only(str(tmp_path / "a"))
+    assert len(original) == 2
+
+
+def test_document_keys_follow_bytes_name_and_metadata():
+    from regiograph.ingest import DocumentMeta
+
+    key = cache.document_key("fp", "a.txt", "00", None)
+    assert key == cache.document_key("fp", "a.txt", "00", None)
+    assert key != cache.document_key("fp2", "a.txt", "00", None)
+    assert key != cache.document_key("fp", "b.txt", "00", None)
+    assert key != cache.document_key("fp", "a.txt", "01", None)
+    assert key != cache.document_key("fp", "a.txt", "00", DocumentMeta(title="T"))
