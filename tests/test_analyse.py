@@ -199,20 +199,67 @@ def test_structural_holes_of_isolated_nodes_and_empty_graphs() -> None:
     assert constraint(nx.Graph()) == {} == effective_size(nx.Graph(), weight="weight")
 
 
+def _same(mine: dict, theirs: dict) -> None:
+    assert list(mine) == list(theirs)
+    for node, value in theirs.items():
+        assert mine[node] == pytest.approx(value, abs=1e-12, rel=1e-9), node
+
+
+def _graphs() -> list[nx.Graph]:
+    two = nx.disjoint_union(nx.barabasi_albert_graph(60, 2, seed=3), nx.path_graph(5))
+    two.add_nodes_from(["alone", "also alone"])
+    looped = nx.krackhardt_kite_graph()
+    looped.add_edge(3, 3)
+    return [nx.florentine_families_graph(), two, looped, nx.barbell_graph(6, 2)]
+
+
+@pytest.mark.parametrize("graph", range(4))
+@pytest.mark.parametrize("normalized", [True, False])
+def test_betweenness_equals_networkx(graph: int, normalized: bool) -> None:
+    G = _graphs()[graph]
+    theirs = nx.betweenness_centrality(G, normalized=normalized)
+    _same(betweenness(G, normalized=normalized), theirs)
+    for k in (1, 2, 9):
+        mine = betweenness(G, normalized=normalized, k=k, seed=5)
+        theirs = nx.betweenness_centrality(G, normalized=normalized, k=k, seed=5)
+        assert [math.isnan(v) for v in mine.values()] == [math.isnan(v) for v in theirs.values()]
+        _same({n: v for n, v in mine.items() if not math.isnan(v)},
+              {n: v for n, v in theirs.items() if not math.isnan(v)})  # fmt: skip
+
+
 def test_betweenness_samples_above_the_limit(monkeypatch) -> None:
     from regiograph.analyse import metrics as m
 
     G = nx.barabasi_albert_graph(300, 2, seed=1)
     exact = betweenness(G)
-    assert exact == nx.betweenness_centrality(G)
+    _same(exact, nx.betweenness_centrality(G))
     monkeypatch.setattr(m, "BETWEENNESS_EXACT_LIMIT", 100)
     monkeypatch.setattr(m, "BETWEENNESS_SAMPLES", 150)
     sampled = betweenness(G)
-    assert sampled == nx.betweenness_centrality(G, k=150, seed=0)
+    _same(sampled, nx.betweenness_centrality(G, k=150, seed=0))
     assert sampled == betweenness(G)  # seeded: reproducible
     top = sorted(exact, key=exact.get, reverse=True)[:5]
     assert set(top) & set(sorted(sampled, key=sampled.get, reverse=True)[:10])
     assert betweenness(G, k=1000) == exact  # k >= n is exact
+
+
+def test_weighted_and_directed_betweenness_are_networkx_s() -> None:
+    G = _weighted(nx.krackhardt_kite_graph())
+    assert betweenness(G, weight="weight") == nx.betweenness_centrality(G, weight="weight")
+    D = nx.DiGraph(nx.krackhardt_kite_graph())
+    assert betweenness(D) == nx.betweenness_centrality(D)
+
+
+@pytest.mark.parametrize("weight", [None, "weight"])
+def test_eigenvector_equals_networkx(weight: str | None, florentine: nx.Graph) -> None:
+    for G in (_weighted(florentine), _weighted(nx.barabasi_albert_graph(200, 3, seed=2))):
+        mine = eigenvector(G, weight=weight)
+        theirs = nx.eigenvector_centrality(G, weight=weight, max_iter=1000, tol=1e-6)
+        assert list(mine) == list(theirs)
+        for node in G:
+            assert mine[node] == pytest.approx(theirs[node], abs=1e-12), node
+    D = nx.DiGraph([(0, 1), (1, 2), (2, 0), (0, 2)])
+    _same(eigenvector(D), nx.eigenvector_centrality(D))
 
 
 def test_communities_are_numbered_by_size_then_smallest_node(florentine: nx.Graph) -> None:

@@ -12,6 +12,7 @@ nodes (Gould-Fernandez brokerage, helix mix, province bridges) live in
 from __future__ import annotations
 
 import math
+import random
 from collections.abc import Hashable
 
 import networkx as nx
@@ -97,7 +98,7 @@ def weighted_degree(G: nx.Graph, *, weight: str | None = "weight") -> dict[Hasha
 
 
 #: Above this many nodes :func:`betweenness` samples ``BETWEENNESS_SAMPLES`` source nodes.
-BETWEENNESS_EXACT_LIMIT = 2500
+BETWEENNESS_EXACT_LIMIT = 5_000
 #: Source nodes sampled by :func:`betweenness` on larger graphs.
 BETWEENNESS_SAMPLES = 512
 
@@ -110,7 +111,7 @@ def betweenness(
     k: int | None = None,
     seed: int = 0,
 ) -> dict[Hashable, float]:
-    """Normalized betweenness centrality (:func:`networkx.betweenness_centrality`).
+    """Normalized betweenness centrality, as :func:`networkx.betweenness_centrality`.
 
     The share of shortest paths between other pairs of nodes that run through a node:
     how much a node lies *between* the others.
@@ -118,9 +119,11 @@ def betweenness(
     Exact (Brandes' algorithm, O(nm)) up to :data:`BETWEENNESS_EXACT_LIMIT` nodes. On
     larger graphs, unless ``k`` says otherwise, it is estimated from the shortest paths
     of :data:`BETWEENNESS_SAMPLES` source nodes drawn with ``seed`` (networkx's ``k``
-    sampling, rescaled to the whole graph): exact betweenness of 10,000 organisations
-    takes minutes, the estimate seconds, and the ranking of the brokers that matter
-    (high betweenness) is stable under sampling.
+    sampling and rescaling). Hop counts on an undirected graph (the organisation
+    network) are computed by igraph's C implementation of the same algorithm, with the
+    same sample and scaling, so the values equal networkx's (to 1e-9; tested) in a
+    fraction of the time: 10,000 organisations take seconds instead of minutes. A
+    ``weight`` or a directed graph goes to networkx itself.
 
     Parameters
     ----------
@@ -134,7 +137,7 @@ def betweenness(
         Number of sampled source nodes; ``None`` chooses as described above, a number
         at least ``len(G)`` is exact.
     seed : int
-        Seed of the sample.
+        Seed of the sample (``random.Random(seed).sample``, as networkx draws it).
 
     Returns
     -------
@@ -148,11 +151,60 @@ def betweenness(
     >>> round(betweenness(G)[7], 6)  # Heather
     0.388889
     """
-    if k is None and len(G) > BETWEENNESS_EXACT_LIMIT:
+    n = len(G)
+    if k is None and n > BETWEENNESS_EXACT_LIMIT:
         k = BETWEENNESS_SAMPLES
-    if k is not None and k >= len(G):
+    if k is not None and k >= n:
         k = None
-    return nx.betweenness_centrality(G, k=k, normalized=normalized, weight=weight, seed=seed)
+    if weight is not None or G.is_directed() or n < 3:
+        return nx.betweenness_centrality(G, k=k, normalized=normalized, weight=weight, seed=seed)
+    import igraph
+
+    nodes = list(G)
+    index = {node: i for i, node in enumerate(nodes)}
+    graph = igraph.Graph(n=n, edges=[(index[u], index[v]) for u, v in G.edges() if u != v])
+    sample = None if k is None else random.Random(seed).sample(nodes, k)
+    sources = None if sample is None else sorted(index[v] for v in sample)
+    # igraph counts a path once per unordered pair (all sources) or once per (source,
+    # target) pair (sampled sources); networkx's accumulation counts ordered pairs
+    raw = graph.betweenness(directed=False, sources=sources)
+    ordered = [2.0 * value for value in raw]
+    N = n - 1  # endpoints are not counted: a node is never its own target
+    if k is None:
+        scale = 1 / (N * (N - 1)) if normalized else 1 / 2
+        return {node: ordered[i] * scale for i, node in enumerate(nodes)}
+    if normalized:
+        source_scale = 1 / ((k - 1) * (N - 1)) if k > 1 else math.nan
+        other_scale = 1 / (k * (N - 1))
+    else:
+        source_scale = N / ((k - 1) * 2) if k > 1 else math.nan
+        other_scale = N / (k * 2)
+    sampled = set(sample)
+    return {
+        node: ordered[i] * (source_scale if node in sampled else other_scale)
+        for i, node in enumerate(nodes)
+    }
+
+
+def _power_iteration(
+    G: nx.Graph, weight: str | None, max_iter: int, tol: float
+) -> dict[Hashable, float]:
+    """:func:`networkx.eigenvector_centrality`'s power iteration (``x <- (A + I) x``,
+    Euclidean norm, stop when the L1 change is below ``n * tol``), on a SciPy sparse
+    matrix instead of Python dicts: the same values in a fraction of the time."""
+    import numpy as np
+
+    nodes = list(G)
+    A = nx.to_scipy_sparse_array(G, nodelist=nodes, weight=weight, dtype=float, format="csr")
+    x = np.full(len(nodes), 1.0 / len(nodes))
+    for _ in range(max_iter):
+        last = x
+        x = last + A.T @ last
+        norm = float(np.sqrt(x @ x)) or 1.0
+        x = x / norm
+        if float(np.abs(x - last).sum()) < len(nodes) * tol:
+            return {node: float(x[i]) for i, node in enumerate(nodes)}
+    raise nx.PowerIterationFailedConvergence(max_iter)
 
 
 def eigenvector(
@@ -165,13 +217,15 @@ def eigenvector(
 ) -> dict[Hashable, float]:
     """Eigenvector centrality, with a PageRank fallback when it does not converge.
 
-    Runs :func:`networkx.eigenvector_centrality`. When its power iteration fails to
-    converge within ``max_iter`` iterations and ``fallback`` is true, returns instead
-    PageRank computed separately in every connected component (weakly connected when
-    directed), each component's scores multiplied by its share of the nodes, and the
-    whole vector scaled to Euclidean length 1 like eigenvector centrality. Scores are
-    then comparable across components, unlike eigenvector centrality on a disconnected
-    graph, which is near zero outside the component with the largest eigenvalue.
+    Runs the power iteration of :func:`networkx.eigenvector_centrality` on a SciPy
+    sparse matrix (the same values, tested; 10 times faster at 10,000 organisations).
+    When it fails to converge within ``max_iter`` iterations and ``fallback`` is true,
+    it returns instead PageRank computed separately in every connected component
+    (weakly connected when directed), each component's scores multiplied by its share
+    of the nodes, and the whole vector scaled to Euclidean length 1 like eigenvector
+    centrality. Scores are then comparable across components, unlike eigenvector
+    centrality on a disconnected graph, which is near zero outside the component with
+    the largest eigenvalue.
 
     Parameters
     ----------
@@ -201,7 +255,7 @@ def eigenvector(
     if len(G) == 0:
         return {}
     try:
-        return nx.eigenvector_centrality(G, max_iter=max_iter, tol=tol, weight=weight)
+        return _power_iteration(G, weight, max_iter, tol)
     except nx.PowerIterationFailedConvergence:
         if not fallback:
             raise
