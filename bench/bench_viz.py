@@ -65,6 +65,57 @@ def load(chromium: str, page: Path, work: Path) -> tuple[float, str, str]:
     return (seconds, count.group(1) if count else "?", drawn_ms.group(1) if drawn_ms else "-")
 
 
+def page_times(n: int, out: Path) -> dict[str, float]:
+    """Layout and page-writing seconds for a synthetic network of ``n`` organisations."""
+    G = synthetic_org_network(n)
+    t0 = time.perf_counter()
+    positions = layout_positions(G)
+    t1 = time.perf_counter()
+    page = network_page(G, out / f"network-{n}.html", layout=positions)
+    t2 = time.perf_counter()
+    return {
+        "layout": t1 - t0,
+        "write": t2 - t1,
+        "edges": G.number_of_edges(),
+        "mb": page.stat().st_size / 1e6,
+        "page": page,
+    }
+
+
+def measure(work_dir: Path, sizes: tuple[int, ...] = (500, 5000)) -> list[dict]:
+    """Benchmark rows (``measure``, ``value``, ``unit``, ``target``, ``ok``): page
+    generation (layout and writing) per size, and Chromium's load time when installed."""
+    out = work_dir / "viz"
+    out.mkdir(parents=True, exist_ok=True)
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    rows = []
+    for n in sizes:
+        t = page_times(n, out)
+        rows.append(
+            {
+                "measure": f"network page of {n:,} nodes and {t['edges']:,} ties "
+                f"(layout {t['layout']:.1f} s + write {t['write']:.1f} s, {t['mb']:.1f} MB)",
+                "value": t["layout"] + t["write"],
+                "unit": "s",
+                "target": "",
+                "ok": None,
+            }
+        )
+        if chromium:
+            seconds, count, drawn = load(chromium, t["page"], out)
+            rows.append(
+                {
+                    "measure": f"Chromium opens the {n:,}-node page ({count} nodes drawn, "
+                    f"first drawing after {drawn} ms; whole headless process)",
+                    "value": seconds,
+                    "unit": "s",
+                    "target": "< 5 s",
+                    "ok": seconds < 5 and count == str(n),
+                }
+            )
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[500, 5000])

@@ -75,11 +75,17 @@ _ORG = "https://w3id.org/regiograph/id/org/"
 
 
 def _name(rng: random.Random, used: set[str]) -> str:
-    while True:
+    """A new made-up name: two or three syllables, numbered once those run out."""
+    for _ in range(30):
         name = "".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(2, 3))).capitalize()
         if name not in used:
             used.add(name)
             return name
+    number = len(used)
+    while f"{name} {number}" in used:
+        number += 1
+    used.add(f"{name} {number}")
+    return f"{name} {number}"
 
 
 def synthetic_org_network(n: int, *, seed: int = 7) -> nx.Graph:
@@ -108,26 +114,30 @@ def synthetic_org_network(n: int, *, seed: int = 7) -> nx.Graph:
         for code in places:
             by_province[code].append(node)
     nodes = list(G)
-    degree = dict.fromkeys(nodes, 1)
+    # preferential attachment: a node appears in these lists once plus once per
+    # collaboration it joined, so a uniform pick from them is a pick by degree
+    stubs = nodes[:]
+    stubs_in = {code: members[:] for code, members in by_province.items()}
     ties: dict[tuple[str, str], dict] = {}
     unplaced = nodes[:]
     rng.shuffle(unplaced)
     for index in range(max(1, 2 * n // 5)):
         home = rng.choice(codes)
-        pool = by_province[home] or nodes
         size = min(len(nodes), rng.choice([2, 2, 2, 3, 3, 3, 4, 4, 5, 6, 8, 12]))
         members: set[str] = set()
         while unplaced and len(members) < (size + 1) // 2:  # most organisations take part
             members.add(unplaced.pop())
         while len(members) < size:
-            source = pool if rng.random() < 0.92 else nodes
-            members.add(rng.choices(source, weights=[degree[x] for x in source])[0])
+            local = by_province[home] and rng.random() < 0.92
+            members.add(rng.choice(stubs_in[home] if local else stubs))
         name = f"{rng.choice(['Pact', 'Alliantie', 'Regio Deal', 'Netwerk'])} {_name(rng, used)}"
         year = rng.randint(2005, 2024)
         document = f"{index:05d}_{rng.getrandbits(32):08x}.txt"
         ordered = sorted(members)
         for i, u in enumerate(ordered):
-            degree[u] += 1
+            stubs.append(u)
+            for code in G.nodes[u]["province_codes"]:
+                stubs_in[code].append(u)
             for v in ordered[i + 1 :]:
                 tie = ties.setdefault(
                     (u, v),
