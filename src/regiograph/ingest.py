@@ -41,6 +41,7 @@ _DATE_LINE = re.compile(r"^\s*date\s+(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?(?!\d)")
 _META_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _CONTROL_BYTES = frozenset(range(0x20)) - {0x09, 0x0A, 0x0B, 0x0C, 0x0D}
+_CONTROL_DELETE = bytes(sorted(_CONTROL_BYTES))  # bytes.translate deletes these
 _SUPPORTED = ", ".join(SUFFIXES)
 # Placeholders python-docx's default template writes into every new file.
 _DOCX_TEMPLATE = ("python-docx", datetime(2013, 12, 23, 23, 15, tzinfo=UTC))
@@ -105,8 +106,20 @@ def discover(inputs: Sequence[str | Path]) -> list[Path]:
         if not path.exists():
             hint = f"give existing files or folders with {_SUPPORTED} documents"
             raise UsageError(f"input not found: {path}", hint=hint)
-        for candidate in _walk(path) if path.is_dir() else [path]:
-            found.setdefault(candidate.resolve(), candidate)
+        if not path.is_dir():
+            found.setdefault(path.resolve(), path)
+            continue
+        # os.walk does not descend into links: below the folder only a file can be one,
+        # so the real path of the others is the folder's real path joined with theirs
+        # (resolving each path took longer than walking the folder)
+        root, real = str(path), str(path.resolve())
+        for candidate in _walk(path):
+            where = str(candidate)
+            if os.path.islink(where):
+                key = candidate.resolve()
+            else:
+                key = Path(real, os.path.relpath(where, root))
+            found.setdefault(key, candidate)
     return sorted(found.values())
 
 
@@ -320,7 +333,8 @@ def _decode_text(raw: bytes, where: str) -> str:
 
 def _check_binary(raw: bytes, where: str) -> None:
     sample = raw[:65536]
-    if b"\x00" in sample or sum(b in _CONTROL_BYTES for b in sample) > 0.05 * len(sample):
+    controls = len(sample) - len(sample.translate(None, _CONTROL_DELETE))
+    if b"\x00" in sample or controls > 0.05 * len(sample):
         raise BadInputError(where, "binary content, not text", hint="give a text document")
 
 

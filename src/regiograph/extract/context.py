@@ -108,8 +108,9 @@ class Context:
 
     # -- organisations ----------------------------------------------------------------
     def overlaps(self, start: int, end: int, *, persons: bool = True) -> bool:
-        spans = [*self.orgs, *self.persons] if persons else self.orgs
-        return any(s.start < end and start < s.end for s in spans)
+        if any(s.start < end and start < s.end for s in self.orgs):
+            return True
+        return persons and any(p.start < end and start < p.end for p in self.persons)
 
     def add_org(self, span: OrgSpan, *, replace_shorter: bool = True) -> OrgSpan | None:
         """Add an organisation span unless a longer one already covers it."""

@@ -25,10 +25,13 @@ def tokenize(text: str) -> tuple[tuple[int, int, str], ...]:
     every matcher of a document tokenises the same text."""
     out = []
     for match in TOKEN.finditer(text):
-        word, start = match.group(0), match.start()
-        out.append((start, match.end(), word))
+        word = match.group(0)
+        start, end = match.span()
+        out.append((start, end, word))
+        if word[1:].islower():  # no upper-case letter after the first: nothing glued
+            continue
         for inner in _CAMEL.finditer(word):  # a name glued to a prefix
-            out.append((start + inner.start(), match.end(), word[inner.start() :]))
+            out.append((start + inner.start(), end, word[inner.start() :]))
     return tuple(out)
 
 
@@ -48,56 +51,88 @@ class PhraseMatcher(Generic[V]):
     folded: Mapping[str, V] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self._index: dict[tuple[str, bool], list[tuple[tuple[str, ...], str, V]]] = {}
+        # a trie of tokens per table: token -> [value, has value, children]; a node's value
+        # is that of the first phrase of the table that ends there
+        self._tries: tuple[dict, dict] = ({}, {})
         self._prefixes: dict[str, V] = {}
         for table, fold in ((self.exact, False), (self.folded, True)):
+            root = self._tries[fold]
             for phrase, value in table.items():
                 key = phrase.lower() if fold else phrase
                 if key.endswith("-") and " " not in key:
                     self._prefixes[key] = value
                     continue
-                tokens = tuple(t.group(0) for t in TOKEN.finditer(key))
-                if tokens:
-                    self._index.setdefault((tokens[0], fold), []).append((tokens, phrase, value))
-        for entries in self._index.values():
-            entries.sort(key=lambda e: -len(e[0]))
+                tokens = [t.group(0) for t in TOKEN.finditer(key)]
+                if not tokens:
+                    continue
+                children, node = root, None
+                for token in tokens:
+                    node = children.get(token)
+                    if node is None:
+                        node = children[token] = [None, False, {}]
+                    children = node[2]
+                if not node[1]:
+                    node[0], node[1] = value, True
 
     def finditer(self, text: str) -> Iterator[tuple[int, int, str, V]]:
+        """Matches (start, end, text, value) from left to right: at each token the longest
+        phrase (in tokens) of ``exact``, replaced by the longest of ``folded`` when that one
+        ends later; then a prefix."""
         tokens = tokenize(text)
+        words, lowered = _words(text)
+        exact, folded = self._tries
         taken_until = -1
         for i, (start, _end, word) in enumerate(tokens):
             if start < taken_until:
                 continue
             best = None
-            for fold in (False, True):
-                probe = word.lower() if fold else word
-                for phrase_tokens, _phrase, value in self._index.get((probe, fold), ()):
-                    end = self._match(text, tokens, i, phrase_tokens, fold)
-                    if end is not None and (best is None or end > best[1]):
-                        best = (start, end, value)
-                        break
-            if best is None and self._prefixes:
-                low = word.lower()
-                for prefix, value in self._prefixes.items():
-                    if low.startswith(prefix):
-                        best = (start, start + len(prefix), value)
-                        break
+            if word in exact:
+                best = _walk(exact, text, tokens, words, i)
+            if lowered[i] in folded:
+                found = _walk(folded, text, tokens, lowered, i)
+                if found is not None and (best is None or found[0] > best[0]):
+                    best = found
             if best is not None:
-                taken_until = best[1]
-                yield best[0], best[1], text[best[0] : best[1]], best[2]
+                end, value = best
+            elif self._prefixes:
+                low = lowered[i]
+                for prefix, prefix_value in self._prefixes.items():
+                    if low.startswith(prefix):
+                        end, value = start + len(prefix), prefix_value
+                        break
+                else:
+                    continue
+            else:
+                continue
+            taken_until = end
+            yield start, end, text[start:end], value
 
-    @staticmethod
-    def _match(text, tokens, i, phrase_tokens, fold) -> int | None:
-        j = i
-        for k, expected in enumerate(phrase_tokens):
-            while j < len(tokens) and k > 0 and tokens[j][0] < tokens[j - 1][1]:
-                j += 1  # skip glued sub-tokens
-            if j >= len(tokens):
-                return None
-            word = tokens[j][2].lower() if fold else tokens[j][2]
-            if word != expected:
-                return None
-            if k > 0 and text[tokens[j - 1][1] : tokens[j][0]].strip(" \t") != "":
-                return None  # words of one phrase are separated by spaces only
-            j += 1
-        return tokens[j - 1][1]
+
+@lru_cache(maxsize=8)
+def _words(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The words of the tokens of ``text``, as they are and in lower case."""
+    words = tuple(t[2] for t in tokenize(text))
+    return words, tuple(w.lower() for w in words)
+
+
+def _walk(root: dict, text: str, tokens, words, i: int) -> tuple[int, object] | None:
+    """The longest phrase of the trie ``root`` at token ``i``: (end offset, value). Glued
+    sub-tokens after the first are skipped; the words of a phrase are separated by spaces
+    or tabs only. ``words`` are the tokens' strings (lower-cased for a folded trie)."""
+    node = root[words[i]]
+    best = (tokens[i][1], node[0]) if node[1] else None
+    n, j = len(tokens), i + 1
+    while node[2]:
+        while j < n and tokens[j][0] < tokens[j - 1][1]:
+            j += 1  # skip glued sub-tokens
+        if j >= n:
+            break
+        node = node[2].get(words[j])
+        if node is None:
+            break
+        if text[tokens[j - 1][1] : tokens[j][0]].strip(" \t") != "":
+            break  # words of one phrase are separated by spaces only
+        if node[1]:
+            best = (tokens[j][1], node[0])
+        j += 1
+    return best

@@ -13,8 +13,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from functools import lru_cache
 
 from .context import LIST_GAP, Context, OrgSpan, name_key
+from .lexicon import has_cue
 from .orgs import clean_piece
 
 _ACRONYM_AFTER = re.compile(r"\s*\((?P<acr>[A-Z][A-Za-z0-9&-]{1,9})\)")
@@ -197,7 +200,7 @@ def _promote_lists(ctx: Context, seg, index: int) -> None:
             groups[-1].append(item)
         else:
             groups.append([item])
-    cue = lex.cue.search(seg.text) is not None
+    cue = has_cue(lex.cue, seg.text)
     for group in groups:
         known = [s for _, _, s in group if s is not None]
         candidates = []
@@ -329,6 +332,62 @@ def is_a(ctx: Context) -> None:
                 s.org_type = _IS_A_TYPES[noun]
 
 
+@lru_cache(maxsize=8192)
+def _alias_regex(alias: str) -> re.Pattern:
+    """Every use of ``alias`` as a whole word (ignoring case unless it is upper case);
+    compiled once per process: names recur across the documents of a corpus."""
+    flags = 0 if alias.isupper() else re.IGNORECASE
+    return re.compile(rf"(?<![\w-]){re.escape(alias)}(?![\w-])", flags)
+
+
+def _alias_matches(alias: str, text: str) -> Iterator[re.Match]:
+    """``_alias_regex(alias).finditer(text)``, tried only where ``str.find`` sees the
+    alias: a regular expression that ignores case cannot skip ahead by its first
+    characters, and every name of a document is looked for this way."""
+    regex = _alias_regex(alias)
+    folded = alias.isupper()  # upper-case aliases are matched as they are
+    haystack = text if folded else _lowered(text)
+    needle = alias if folded else alias.lower()
+    if haystack is None or (not folded and _lowered(alias) is None):
+        yield from regex.finditer(text)
+        return
+    pos = text.find if folded else haystack.find
+    start = pos(needle)
+    while start >= 0:
+        match = regex.match(text, start)
+        if match:
+            yield match
+            start = pos(needle, match.end())
+        else:
+            start = pos(needle, start + 1)
+
+
+#: characters that ``re.IGNORECASE`` equates with another character whose lower case
+#: differs ("ſ" with "s", "ı" with "i"), and those without one lower-case character
+_CASE_EXCEPTIONS = frozenset(
+    "\u00b5\u0130\u0131\u017f\u0345\u0390\u03a3\u03b0\u03c2\u03d0\u03d1\u03d5\u03d6\u03f0"
+    "\u03f1\u03f5\u1c80\u1c81\u1c82\u1c83\u1c84\u1c85\u1c86\u1c87\u1c88\u1e9b\u1fbe\u1fd3"
+    "\u1fe3\ufb05\ufb06"
+)
+
+
+@lru_cache(maxsize=16)
+def _lowered(text: str) -> str | None:
+    """``text.lower()`` when, character by character, it is what ``re.IGNORECASE``
+    compares (so the matches of a case-insensitive literal are among the places where
+    its lower case is found); ``None`` when ``text`` has a character for which it is not."""
+    low = text.lower()
+    if len(low) != len(text) or not _CASE_EXCEPTIONS.isdisjoint(low):
+        return None
+    return low
+
+
+@lru_cache(maxsize=1024)
+def _short_form_regex(head: str) -> re.Pattern:
+    """ "de Alliantie": the bare head word of a collaboration after an article."""
+    return re.compile(rf"\b(?:[Dd]e|[Hh]et|[Dd]eze)\s+{re.escape(head)}(?![\w-])(?!\s+[A-Z])")
+
+
 def short_forms(ctx: Context) -> None:
     """Map short forms and acronyms to the full name used elsewhere in the document."""
     text, lex = ctx.text, ctx.lexicon
@@ -340,8 +399,7 @@ def short_forms(ctx: Context) -> None:
         for alias in sorted(forms):
             if len(alias) < 2 or alias.casefold() in ctx.lexicon.generic:
                 continue
-            flags = 0 if alias.isupper() else re.IGNORECASE
-            for match in re.finditer(rf"(?<![\w-]){re.escape(alias)}(?![\w-])", text, flags):
+            for match in _alias_matches(alias, text):
                 if not ctx.overlaps(match.start(), match.end()):
                     ctx.add_org(
                         OrgSpan(
@@ -360,9 +418,9 @@ def short_forms(ctx: Context) -> None:
     # a name that is the start of a longer name in the same document is its short form
     for span in sorted(ctx.orgs, key=lambda s: len(s.name)):
         key = name_key(span.name)
+        longer_forms = (key + " ", key + "-")
         for other in longer:
-            okey = name_key(other.name)
-            if okey == key or (not okey.startswith(key + " ") and not okey.startswith(key + "-")):
+            if not name_key(other.name).startswith(longer_forms):  # nor the same name
                 continue
             if span.rule in ("government",) or other.rule == "government":
                 continue
@@ -380,8 +438,7 @@ def short_forms(ctx: Context) -> None:
             head = span.name.split()[1]
         if head.lower() not in lex.collaboration_heads:
             continue
-        pattern = rf"\b(?:[Dd]e|[Hh]et|[Dd]eze)\s+{re.escape(head)}(?![\w-])(?!\s+[A-Z])"
-        for match in re.finditer(pattern, text):
+        for match in _short_form_regex(head).finditer(text):
             start = match.end() - len(head)
             if not ctx.overlaps(start, match.end()):
                 ctx.add_org(

@@ -100,6 +100,12 @@ def _word_head(lex: Lexicon, word: str) -> tuple[str | None, bool]:
     return kind, collab
 
 
+@lru_cache(maxsize=4)
+def _multiword(generic: frozenset[str]) -> tuple[str, ...]:
+    """The generic nouns of more than one word, in the set's order."""
+    return tuple(g for g in generic if " " in g)
+
+
 def clean_piece(lex: Lexicon, text: str, start: int) -> tuple[int, str] | None:
     """Strip sentence openers, role words, type nouns, generic heads ("College van Bestuur
     van ...") and connectors from the start of a chunk, and a trailing "in <place>"."""
@@ -107,14 +113,8 @@ def clean_piece(lex: Lexicon, text: str, start: int) -> tuple[int, str] | None:
     offset = start
     while words:
         low = words[0].lower()
-        generic = next(
-            (
-                g
-                for g in lex.generic
-                if " " in g and " ".join(words).lower().startswith(g + " van ")
-            ),
-            None,
-        )
+        joined = " ".join(words).lower()
+        generic = next((g for g in _multiword(lex.generic) if joined.startswith(g + " van ")), None)
         if generic:  # "College van Bestuur van ..."
             drop = len(generic.split()) + 1
         elif (

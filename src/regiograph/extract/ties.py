@@ -16,6 +16,7 @@ import re
 
 from ..model import MembershipFact, Segment
 from .context import LIST_GAP, Context, OrgSpan, name_key
+from .lexicon import has_cue
 
 _ANAPHOR = re.compile(
     r"\b(?:[Dd]eze|[Dd]ie|[Dd]it|[Hh]et|[Dd]e|[Oo]nze)\s+(?P<noun>regio deal|regiodeal|"
@@ -238,7 +239,7 @@ def memberships(ctx: Context) -> None:
     for index, seg in enumerate(ctx.segments):
         if index in done_items:
             continue
-        cue = lex.cue.search(seg.text) is not None and not _NEGATED.search(seg.text)
+        cue = has_cue(lex.cue, seg.text) and not _NEGATED.search(seg.text)
         items = _list_items_after(ctx, index) if cue and seg.text.rstrip().endswith(":") else []
         for item in items:
             _promote_item_names(ctx, item)
