@@ -164,7 +164,10 @@ def sectors(ctx: Context) -> None:
     fields = set()
     for match in _FIELD.finditer(text):
         fields |= hits(match.start("list"), match.end("list"))
-    dominant = {s for s, n in doc_counts.most_common(3) if n >= 2}
+    # ties broken by name: Counter keeps first-seen order, which follows set iteration
+    # order and so the process's string hashing (PYTHONHASHSEED)
+    ranked = sorted(doc_counts.items(), key=lambda item: (-item[1], item[0]))
+    dominant = {s for s, n in ranked[:3] if n >= 2}
     for name in list(found):
         found[name] |= fields
         if not found[name]:
