@@ -283,3 +283,27 @@ def test_document_keys_follow_bytes_name_and_metadata():
     assert key != cache.document_key("fp", "b.txt", "00", None)
     assert key != cache.document_key("fp", "a.txt", "01", None)
     assert key != cache.document_key("fp", "a.txt", "00", DocumentMeta(title="T"))
+
+
+def _derived(out: Path) -> set:
+    from regiograph.namespaces import DERIVED_GRAPH
+
+    graph = ox.NamedNode(str(DERIVED_GRAPH))
+    return {q.triple for q in state(out)["store"] if q.graph_name == graph}
+
+
+def test_a_changed_derived_graph_is_patched_to_equal_a_full_build(work: Path):
+    before = _derived(work / "out")
+    assert before  # every build writes the derived graph
+    (work / "corpus" / "zz_pact.txt").write_text(
+        "Nieuw pact\n\nDe gemeente Assen, Drenthe College en NHL Stenden slaan de handen "
+        "ineen in het Pact van Assen.\n",
+        encoding="utf-8",
+    )
+    rebuild(work)  # asserts that it equals a full build
+    after = _derived(work / "out")
+    assert after != before
+    assert after - before and before - after  # counts replaced, facts added
+    (work / "corpus" / "zz_pact.txt").unlink()
+    rebuild(work)
+    assert _derived(work / "out") == before

@@ -19,6 +19,7 @@ from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SH, SKOS,
 __all__ = [
     "BASE",
     "DCTERMS",
+    "DERIVED_GRAPH",
     "FOAF",
     "GRAPH",
     "ORG",
@@ -62,6 +63,8 @@ GRAPH: Final = Namespace(BASE + "graph/")
 ONTOLOGY_GRAPH: Final = GRAPH["ontology"]
 REFERENCE_GRAPH: Final = GRAPH["reference"]
 METRICS_GRAPH: Final = GRAPH["metrics"]
+#: Aggregates computed at build time (:mod:`regiograph.derive`), recomputed every build.
+DERIVED_GRAPH: Final = GRAPH["derived"]
 
 _ID: Final = BASE + "id/"
 

@@ -41,16 +41,19 @@ import pyoxigraph as ox
 
 from . import __version__
 from . import cache as c
+from .derive import derive
 from .errors import NothingToBuildError, UsageError
 from .ingest import DEFAULT_MAX_BYTES, DocumentMeta, Skipped, iter_documents
 from .model import Document, Extraction, ResolvedDocument
-from .namespaces import doc_graph
+from .namespaces import DERIVED_GRAPH, doc_graph
 from .parallel import extract_all, render_all
-from .render import BlockCopier, LoadPieces, Rendered, header, static_graphs
+from .render import BlockCopier, LoadPieces, Rendered, header, render_triples, static_graphs
 from .resolve import Curation, resolve
 from .store import LOAD_CHUNK, copy_store, load_store, patch_union, replace_graphs
 
 DEFAULT_CURATION = Path("data/curation.yaml")
+#: The previous build's derived graph as N-Triples, in ``OUT/cache``.
+DERIVED_FILE = "derived.nt"
 #: Render in worker processes only when at least this many graphs change.
 PARALLEL_RENDER_MIN = 256
 
@@ -268,6 +271,8 @@ def _build(
         if slot.extraction is None:
             slot.extraction = next(new)
     extractions = [s.extraction for s in slots]
+    n_extracted = len(todo)
+    del todo, new  # the documents' texts are not needed any more (0.5 GB at 100,000)
     report.seconds["extract"] = round(time.perf_counter() - t1, 3)
 
     t2 = time.perf_counter()
@@ -283,8 +288,8 @@ def _build(
     report.counts = {
         "documents_read": len(slots),
         "documents_skipped": len(report.skipped),
-        "documents_extracted": len(todo),
-        "documents_reused": len(slots) - len(todo),
+        "documents_extracted": n_extracted,
+        "documents_reused": len(slots) - n_extracted,
         "documents_removed": len(old_ids - set(report.documents)),
         **_count(extractions, resolved),
     }
@@ -400,8 +405,14 @@ def _write(
             )
             position += length
         copier.flush()
+        derived = render_triples(str(DERIVED_GRAPH), derive(resolved))
+        trig.write(derived.trig)
         if union:
+            union.add(derived.nt, derived.triples, trig.tell())
             union.close()
+    derived_fp = c.graph_fingerprint([derived.nt.decode("utf-8")])
+    graph_fps = {**graph_fps, derived.graph: derived_fp}
+    (cache_dir / DERIVED_FILE).write_bytes(derived.nt)
     c.write_index(cache_dir, fingerprint, started_ns, graph_fps, docs)
     t1 = time.perf_counter()
     seconds["render_and_files"] = round(t1 - t0, 3)
@@ -415,16 +426,61 @@ def _write(
     copy_store(out / "store", tmp / "store")
     store = ox.Store(str(tmp / "store"))
     try:
-        keep = {ox.NamedNode(r.graph) for r in statics} | {ox.NamedNode(g) for g in by_graph}
+        keep = {ox.NamedNode(r.graph) for r in [*statics, derived]}
+        keep |= {ox.NamedNode(g) for g in by_graph}
         removed = [g for g in store.named_graphs() if g not in keep]
         add = {ox.NamedNode(g): _triples(fresh[g]) for g in sorted(changed)}
         touched = replace_graphs(store, removed, add)
+        if previous.graphs.get(derived.graph) != derived_fp:
+            touched |= _replace_derived(store, previous.directory / DERIVED_FILE, derived)
         store.flush()
         patch_union(store, out / "graph.ttl", tmp / "graph.ttl", touched)
     finally:
         del store
     seconds["store"] = round(time.perf_counter() - t1, 3)
     return len(todo)
+
+
+def _replace_derived(store: ox.Store, before: Path, derived: Rendered) -> set:
+    """Bring the derived graph in ``store`` up to ``derived`` by adding and removing just
+    the triples that changed (it is large and changes little), keeping the union default
+    graph in step; return the subjects of the triples that left or joined the union.
+
+    The change is found by comparing the N-Triples lines of the previous build's derived
+    graph (``before``, kept in its cache) with the new ones, so the unchanged bulk of the
+    graph is never read back from the store; without that file, the store is read.
+    """
+    graph, default = ox.NamedNode(derived.graph), ox.DefaultGraph()
+    new_lines = set(derived.nt.splitlines())
+    try:
+        old_lines = set(before.read_bytes().splitlines())
+    except OSError:
+        old = {q.triple for q in store.quads_for_pattern(None, None, None, graph)}
+        new = set(_triples([derived]))
+        gone, added = old - new, new - old
+    else:
+        gone = set(_parse_lines(old_lines - new_lines))
+        added = set(_parse_lines(new_lines - old_lines))
+    touched = set()
+    for t in gone:
+        store.remove(ox.Quad(t.subject, t.predicate, t.object, graph))
+        if not any(
+            not isinstance(q.graph_name, ox.DefaultGraph)
+            for q in store.quads_for_pattern(t.subject, t.predicate, t.object)
+        ):
+            store.remove(ox.Quad(t.subject, t.predicate, t.object, default))
+            touched.add(t.subject)
+    if added:
+        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in added)
+        joined = [t for t in added if ox.Quad(*t, default) not in store]
+        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, default) for t in joined)
+        touched.update(t.subject for t in joined)
+    return touched
+
+
+def _parse_lines(lines: set[bytes]) -> list[ox.Triple]:
+    data = b"\n".join(sorted(lines)) + b"\n"
+    return [q.triple for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)] if lines else []
 
 
 def _triples(graphs: list[Rendered]) -> list[ox.Triple]:

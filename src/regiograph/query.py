@@ -351,7 +351,7 @@ def run(
             data = ox.serialize(list(answer), format=ox.RdfFormat.N_TRIPLES)
             return QueryResult(kind="graph", triples=data.decode("utf-8"))
         variables = list(answer.variables)
-        raw = [tuple(solution[v] for v in variables) for solution in answer]
+        raw = [tuple(solution) for solution in answer]  # in the order of ``variables``
     except SyntaxError as exc:
         if _UPDATE.search(text):
             raise QueryError(

@@ -1,0 +1,382 @@
+"""Derived facts: aggregates over the whole graph, materialised at build time.
+
+The saved queries ask questions whose naive answer joins every membership with every other
+(helix mix, provinces of partners, partners of partners) and that no query shape answers
+in under a second on a graph of millions of triples. The build therefore computes a few
+aggregates once and writes them into their own named graph, :data:`DERIVED_GRAPH`
+(``<https://w3id.org/regiograph/graph/derived>``), recomputed on every build:
+
+per organisation that is a member of a collaboration
+    ``rg:collaborationCount``, ``rg:documentCount`` (documents evidencing those
+    memberships), ``rg:partnerCount`` (distinct co-members), ``rg:partnerType`` (the
+    organisation types of its partners), ``rg:collaborationProvince`` (the provinces of
+    all members of its collaborations, itself included);
+per organisation located in or serving a place
+    ``rg:province`` (the provinces that place lies in, ``schema:containedInPlace*``);
+per collaboration with an organisation member
+    ``rg:memberCount``, ``rg:memberType``, ``rg:governmentMemberCount``,
+    ``rg:knowledgeMemberCount`` (education or research), ``rg:businessMemberCount`` and
+    ``rg:memberProvince`` (the provinces of its members);
+per collaboration
+    ``rg:firstYear`` (its start year, else the earliest year of the documents its
+    memberships are derived from) and ``rg:reportedIn`` (the documents that evidence one
+    of its memberships or mention it);
+per organisation, collaboration and person
+    ``rg:nameKey``: every name and alternative name, lower-cased, for lookup by name.
+
+Two front ends compute the same :class:`Facts`: :func:`facts_from_resolved` from the
+resolved documents of a build (what :func:`derive` uses) and :func:`facts_from_triples`
+from the union of any graph on the contract (tests and data made elsewhere).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import pyoxigraph as ox
+
+from .model import ResolvedDocument
+from .namespaces import (
+    DCTERMS,
+    DERIVED_GRAPH,
+    FOAF,
+    ORG,
+    ORGTYPE,
+    PROV,
+    RDF,
+    RDFS,
+    RG,
+    SCHEMA,
+    SKOS,
+    XSD,
+    doc_iri,
+    org_iri,
+    person_iri,
+    place_iri,
+)
+from .reference import Gazetteer, load_places
+
+__all__ = ["DERIVED_GRAPH", "Facts", "derive", "derive_store", "derived_triples",
+           "facts_from_resolved", "facts_from_triples"]  # fmt: skip
+
+Term = ox.NamedNode | ox.Literal
+TermTriple = tuple[ox.NamedNode, ox.NamedNode, Term]
+
+KNOWLEDGE = frozenset({"education", "research"})
+
+
+@dataclass
+class Facts:
+    """What the derived graph is computed from (IRIs as strings)."""
+
+    #: organisation or collaboration -> organisation type notations
+    types: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    #: collaboration -> its organisation members
+    members: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    #: (organisation, collaboration) -> documents that evidence the membership
+    member_docs: dict[tuple[str, str], set[str]] = field(default_factory=lambda: defaultdict(set))
+    #: collaboration -> documents of any of its memberships (people's roles included)
+    collab_docs: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    #: collaboration -> documents that mention it
+    mentioned_in: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    #: collaboration -> years of its start dates
+    start_years: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    #: document -> years of its dates
+    doc_years: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    #: organisation -> provinces of the places it is located in or serves
+    provinces: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    #: organisation, collaboration or person -> its names
+    names: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    #: the collaborations (typed org:OrganizationalCollaboration or a subclass)
+    collaborations: set[str] = field(default_factory=set)
+    #: the documents (resources with a dcterms:identifier that evidence or mention)
+    documents: set[str] = field(default_factory=set)
+
+
+# --------------------------------------------------------------------------- front ends
+
+
+@lru_cache(maxsize=1)
+def _province_closure() -> dict[str, frozenset[str]]:
+    """Place IRI -> IRIs of the provinces it lies in (``schema:containedInPlace*``)."""
+    return _closure(load_places())
+
+
+def _closure(gaz: Gazetteer) -> dict[str, frozenset[str]]:
+    out: dict[str, frozenset[str]] = {}
+    for code in gaz.places:
+        seen, todo, found = set(), [code], set()
+        while todo:
+            current = todo.pop()
+            if current in seen or current not in gaz.places:
+                continue
+            seen.add(current)
+            place = gaz.places[current]
+            if place.kind == "province":
+                found.add(str(place_iri(current)))
+            todo.extend(place.parents)
+        out[str(place_iri(code))] = frozenset(found)
+    return out
+
+
+def facts_from_resolved(resolved: Iterable[ResolvedDocument]) -> Facts:
+    """The facts of a build's resolved documents, following :func:`regiograph.rdf.
+    document_terms` (which memberships, partnerships and dates it writes)."""
+    facts = Facts()
+    closure = _province_closure()
+    for res in resolved:
+        ext = res.extraction
+        doc = str(doc_iri(ext.document.doc_id))
+        facts.documents.add(doc)
+        if ext.document.date:
+            facts.doc_years[doc].add(ext.document.date.year)
+        nodes: dict[str, str] = {}
+        for mention in ext.organisations:
+            key = res.org_keys.get(mention.name)
+            if key is None:
+                continue
+            ent = res.entities[key]
+            node = nodes[mention.name] = str(org_iri(ent.key))
+            facts.types[node].add(ent.org_type)
+            facts.names[node].update({ent.name, *ent.aliases})
+            if ent.collaboration:
+                facts.collaborations.add(node)
+                facts.mentioned_in[node].add(doc)
+            for code in (ent.place_code, ent.location):
+                if code:
+                    facts.provinces[node].update(closure.get(str(place_iri(code)), ()))
+        for person in ext.persons:
+            facts.names[str(person_iri(res.person_keys[person.name]))].add(person.name)
+        for role in ext.roles:
+            if res.person_keys.get(role.person) is not None and role.organisation in nodes:
+                facts.collab_docs[nodes[role.organisation]].add(doc)
+        groups: dict[str, list[str]] = {}
+        for fact in ext.memberships:
+            if fact.collaboration is None:
+                if fact.member in nodes:
+                    groups.setdefault(fact.group, []).append(nodes[fact.member])
+                continue
+            collab, member = nodes.get(fact.collaboration), nodes.get(fact.member)
+            if collab is None or member is None or collab == member:
+                continue
+            _member(facts, collab, member, doc)
+        for members in groups.values():
+            distinct = sorted(set(members))
+            if len(distinct) < 2:
+                continue
+            digest = hashlib.sha1("|".join(distinct).encode()).hexdigest()[:10]
+            collab = str(org_iri(f"samenwerking-{digest}"))
+            facts.collaborations.add(collab)
+            facts.types[collab].add("intermediary")
+            labels = [_label(res, m, nodes) for m in distinct]
+            facts.names[collab].add("Samenwerking " + ", ".join(labels[:-1]) + " en " + labels[-1])
+            for member in members:
+                _member(facts, collab, member, doc)
+        for date_fact in ext.dates:
+            collab = nodes.get(date_fact.collaboration)
+            if collab is not None and date_fact.start:
+                facts.start_years[collab].add(date_fact.start.year)
+    return facts
+
+
+def _label(res: ResolvedDocument, node: str, nodes: dict[str, str]) -> str:
+    name = next(n for n, iri in nodes.items() if iri == node)
+    return res.entities[res.org_keys[name]].name
+
+
+def _member(facts: Facts, collab: str, member: str, doc: str) -> None:
+    facts.members[collab].add(member)
+    facts.member_docs[member, collab].add(doc)
+    facts.collab_docs[collab].add(doc)
+
+
+def facts_from_triples(triples: Iterable[tuple[Term, Term, Term]]) -> Facts:
+    """The facts of any graph on the contract, from its triples (pyoxigraph terms): the
+    union of its named graphs, ontology and reference places included."""
+    by_p: dict[str, list[tuple[str, Term]]] = defaultdict(list)
+    for s, p, o in triples:
+        by_p[p.value].append((s.value, o))
+
+    def pairs(prop) -> list[tuple[str, Term]]:
+        return by_p.get(str(prop), [])
+
+    sub: dict[str, set[str]] = defaultdict(set)
+    for s, o in pairs(RDFS.subClassOf):
+        sub[o.value].add(s)
+    classes, todo = set(), [str(ORG.OrganizationalCollaboration)]
+    while todo:
+        current = todo.pop()
+        if current not in classes:
+            classes.add(current)
+            todo.extend(sub.get(current, ()))
+    types: dict[str, set[str]] = defaultdict(set)
+    for s, o in pairs(RDF.type):
+        types[s].add(o.value)
+    persons = {s for s, t in types.items() if str(FOAF.Person) in t}
+    facts = Facts()
+    facts.collaborations = {s for s, t in types.items() if t & classes}
+    notation = {s: o.value for s, o in pairs(SKOS.notation)}
+    for s, o in pairs(ORG.classification):
+        if s not in persons and o.value in notation:
+            facts.types[s].add(notation[o.value])
+    identified = {s for s, _ in pairs(DCTERMS.identifier)}
+    part_of = defaultdict(set)
+    for s, o in pairs(SCHEMA.isPartOf):
+        part_of[s].add(o.value)
+    evidence = defaultdict(set)
+    for s, o in pairs(PROV.wasDerivedFrom):
+        for e in {o.value} | part_of.get(o.value, set()):
+            if e in identified:
+                evidence[s].add(e)
+    member_of = {s: o.value for s, o in pairs(ORG.member)}
+    for m, o in pairs(ORG.organization):
+        collab, member = o.value, member_of.get(m)
+        if collab not in facts.collaborations or member is None:
+            continue
+        facts.collab_docs[collab].update(evidence.get(m, ()))
+        if member not in persons:
+            facts.members[collab].add(member)
+            facts.member_docs[member, collab].update(evidence.get(m, ()))
+    for s, o in pairs(ORG.hasMember):
+        if s in facts.collaborations and o.value not in persons:
+            facts.members[s].add(o.value)
+    for s, o in pairs(SCHEMA.mentions):
+        if s in identified and o.value in facts.collaborations:
+            facts.mentioned_in[o.value].add(s)
+    for s, o in pairs(SCHEMA.startDate):
+        if s in facts.collaborations and (year := _year(o)) is not None:
+            facts.start_years[s].add(year)
+    for s, o in pairs(DCTERMS.date):
+        if (year := _year(o)) is not None:
+            facts.doc_years[s].add(year)
+    facts.documents = identified
+    parents = defaultdict(set)
+    for s, o in pairs(SCHEMA.containedInPlace):
+        parents[s].add(o.value)
+    province = {s for s, t in types.items() if str(RG.Province) in t}
+    for prop in (SCHEMA.location, SCHEMA.areaServed):
+        for s, o in pairs(prop):
+            seen, todo = set(), [o.value]
+            while todo:
+                current = todo.pop()
+                if current not in seen:
+                    seen.add(current)
+                    todo.extend(parents.get(current, ()))
+            facts.provinces[s].update(seen & province)
+    named = facts.collaborations | set(facts.types) | persons
+    name_props = [RDFS.label, SKOS.prefLabel, SKOS.altLabel, FOAF.name]
+    for prop in name_props:
+        for s, o in pairs(prop):
+            if s in named and isinstance(o, ox.Literal):
+                facts.names[s].add(o.value)
+    return facts
+
+
+def _year(term: Term) -> int | None:
+    text = term.value.strip() if isinstance(term, ox.Literal) else ""
+    sign = -1 if text.startswith("-") else 1
+    digits = text.lstrip("-")[:4]
+    return sign * int(digits) if len(digits) == 4 and digits.isdigit() else None
+
+
+# --------------------------------------------------------------------------- triples
+
+
+class _V:
+    def __init__(self) -> None:
+        n = ox.NamedNode
+        self.collaboration_count = n(str(RG.collaborationCount))
+        self.document_count = n(str(RG.documentCount))
+        self.partner_count = n(str(RG.partnerCount))
+        self.partner_type = n(str(RG.partnerType))
+        self.collaboration_province = n(str(RG.collaborationProvince))
+        self.province = n(str(RG.province))
+        self.member_province = n(str(RG.memberProvince))
+        self.member_count = n(str(RG.memberCount))
+        self.member_type = n(str(RG.memberType))
+        self.government = n(str(RG.governmentMemberCount))
+        self.knowledge = n(str(RG.knowledgeMemberCount))
+        self.business = n(str(RG.businessMemberCount))
+        self.first_year = n(str(RG.firstYear))
+        self.reported_in = n(str(RG.reportedIn))
+        self.name_key = n(str(RG.nameKey))
+        self.integer = n(str(XSD.integer))
+
+
+V = _V()
+
+
+def _int(value: int) -> ox.Literal:
+    return ox.Literal(str(value), datatype=V.integer)
+
+
+def derived_triples(facts: Facts) -> list[TermTriple]:
+    """The triples of the derived graph, sorted (so its bytes never vary)."""
+    out: list[tuple[str, ox.NamedNode, Term]] = []
+    iri = ox.NamedNode
+    collabs = facts.collaborations
+    members = {c: m for c, m in facts.members.items() if c in collabs and m}
+    memberships: dict[str, set[str]] = defaultdict(set)
+    for c, ms in members.items():
+        for m in ms:
+            memberships[m].add(c)
+    for c, ms in members.items():
+        out.append((c, V.member_count, _int(len(ms))))
+        kinds = [facts.types.get(m, set()) for m in ms]
+        out += [(c, V.member_type, iri(str(ORGTYPE[t]))) for t in set().union(*kinds)]
+        out.append((c, V.government, _int(sum("government" in k for k in kinds))))
+        out.append((c, V.knowledge, _int(sum(bool(k & KNOWLEDGE) for k in kinds))))
+        out.append((c, V.business, _int(sum("business" in k for k in kinds))))
+        provinces = set().union(*(facts.provinces.get(m, set()) for m in ms))
+        out += [(c, V.member_province, iri(p)) for p in provinces]
+    for o, cs in memberships.items():
+        partners = set().union(*(members[c] for c in cs)) - {o}
+        provinces = set().union(*(facts.provinces.get(m, set()) for c in cs for m in members[c]))
+        docs = set().union(*(facts.member_docs.get((o, c), set()) for c in cs))
+        out.append((o, V.collaboration_count, _int(len(cs))))
+        out.append((o, V.document_count, _int(len(docs & facts.documents))))
+        out.append((o, V.partner_count, _int(len(partners))))
+        kinds = set().union(*(facts.types.get(p, set()) for p in partners))
+        out += [(o, V.partner_type, iri(str(ORGTYPE[t]))) for t in kinds]
+        out += [(o, V.collaboration_province, iri(p)) for p in provinces]
+    for o, provinces in facts.provinces.items():
+        out += [(o, V.province, iri(p)) for p in provinces]
+    for c in collabs:
+        docs = facts.collab_docs.get(c, set())
+        starts = facts.start_years.get(c)
+        years = starts or {y for d in docs for y in facts.doc_years.get(d, ())}
+        if years:
+            out.append((c, V.first_year, _int(min(years))))
+        reported = (docs | facts.mentioned_in.get(c, set())) & facts.documents
+        out += [(c, V.reported_in, iri(d)) for d in reported]
+    for node, names in facts.names.items():
+        out += [(node, V.name_key, ox.Literal(k)) for k in {n.lower() for n in names}]
+    triples = {(iri(s), p, o) for s, p, o in out}
+    return sorted(triples, key=lambda t: (t[0].value, t[1].value, str(t[2])))
+
+
+def derive(resolved: Iterable[ResolvedDocument]) -> list[TermTriple]:
+    """The triples of the derived named graph of a build (see the module docstring)."""
+    return derived_triples(facts_from_resolved(resolved))
+
+
+def derive_store(store: ox.Store) -> int:
+    """(Re)compute the derived graph of a store holding any graph on the contract (made
+    elsewhere, or a test fixture) and write it; return the number of its triples.
+
+    Reads every graph but the derived one; when the store keeps the union of its named
+    graphs in its default graph (as a build does), the new triples join it too (triples
+    of an earlier derived graph stay there: call it on stores without one)."""
+    graph = ox.NamedNode(str(DERIVED_GRAPH))
+    union = next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None)
+    triples = {q.triple for q in store if q.graph_name != graph}
+    found = derived_triples(facts_from_triples((t.subject, t.predicate, t.object) for t in triples))
+    store.remove_graph(graph)
+    store.extend(ox.Quad(s, p, o, graph) for s, p, o in found)
+    if union is not None:
+        store.extend(ox.Quad(s, p, o, ox.DefaultGraph()) for s, p, o in found)
+    return len(found)
