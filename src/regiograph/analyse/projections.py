@@ -1,8 +1,10 @@
 """Network projections of the stakeholder graph, as networkx graphs.
 
 Every projection reads the store through the named SPARQL queries in ``queries/``
-(``org_nodes.rq``, ``org_edges.rq``, ``bipartite.rq``, ``person_org.rq``) and only
-aggregates their rows here; there are no graph walks in Python.
+(``org_nodes.rq``, ``org_facts.rq``, ``bipartite.rq``, ``person_org.rq``) and only
+aggregates their rows here: the organisation ties are the pairs of members of each
+collaboration, evidenced by the two memberships (a SPARQL join of every pair with every
+evidence sentence took minutes at 10,000 organisations; here it is linear in the pairs).
 
 Conventions shared by the projections:
 
@@ -82,20 +84,22 @@ def node_attributes(store: ox.Store) -> dict[str, dict[str, Any]]:
     are several, ``""`` when there is none), ``collaboration`` (bool), ``provinces`` and
     ``province_codes`` (sorted lists) and ``sectors`` (sorted Dutch labels).
     """
-    raw: dict[str, dict[str, Any]] = {}
-    for row in rows(store, "org_nodes"):
-        info = raw.setdefault(
-            row["organisation"],
-            {
-                "prefLabel": set(),
-                "label": set(),
-                "type": set(),
-                "collaboration": False,
-                "province": set(),
-                "code": set(),
-                "sector": set(),
-            },
-        )
+    raw: dict[str, dict[str, Any]] = {
+        row["organisation"]: {
+            "prefLabel": set(),
+            "label": set(),
+            "type": set(),
+            "collaboration": False,
+            "province": set(),
+            "code": set(),
+            "sector": set(),
+        }
+        for row in rows(store, "org_nodes")
+    }
+    for row in rows(store, "org_facts"):
+        info = raw.get(row["organisation"])
+        if info is None:
+            continue
         kind, value = row["kind"], row["value"]
         if kind == "collaboration":
             info["collaboration"] = True
@@ -140,30 +144,52 @@ class _Membership:
     confident: bool = False
     confidence: float | None = None
     documents: dict[str, int | None] = field(default_factory=dict)
+    evidence: set[tuple[str, int, str]] = field(default_factory=set)
 
     def span(self) -> tuple[int | None, ...]:
         return _span(self.start, self.end, (y for y in self.documents.values() if y is not None))
 
 
 def _memberships(store: ox.Store, min_confidence: float) -> dict[tuple[str, str], _Membership]:
-    """``(member, collaboration) -> membership`` from ``bipartite.rq``, confident ones only."""
+    """``(member, collaboration) -> membership`` from ``bipartite.rq``, all of them.
+
+    ``confident`` says whether it passes ``min_confidence``: an org:Membership node with
+    that confidence, or (only when ``min_confidence`` is 0) org:hasMember alone.
+    ``documents`` and ``evidence`` come from the confident membership nodes.
+    """
     found: dict[tuple[str, str], _Membership] = {}
+    starts: dict[str, int] = {}
+    ends: dict[str, int] = {}
+    nodes: list[dict[str, Any]] = []
     for row in rows(store, "bipartite"):
-        m = found.setdefault(
-            (row["member"], row["collaboration"]),
-            _Membership(to_int(row["start_year"]), to_int(row["end_year"])),
-        )
-        if row["membership"] is None:  # org:hasMember only
-            m.confident = m.confident or min_confidence <= 0
-            continue
-        if not confident(row["confidence"], min_confidence):
-            continue
+        kind = row["kind"]
+        if kind == "member":
+            m = found[(row["member"], row["collaboration"])] = _Membership()
+            m.confident = min_confidence <= 0
+        elif kind == "membership":
+            nodes.append(row)
+        elif row["year"] is not None:
+            year, dates = int(row["year"]), starts if kind == "start" else ends
+            collaboration = row["collaboration"]
+            dates[collaboration] = (min if kind == "start" else max)(
+                year, dates.get(collaboration, year)
+            )
+    for (_, collaboration), m in found.items():
+        m.start, m.end = starts.get(collaboration), ends.get(collaboration)
+    for row in nodes:
+        m = found.get((row["member"], row["collaboration"]))
+        if m is None or not confident(row["confidence"], min_confidence):
+            continue  # a person, or not a collaboration
         m.confident = True
         if row["confidence"] is not None:
             m.confidence = max(m.confidence or 0.0, float(row["confidence"]))
-        if row["document"] is not None:
-            m.documents[row["document"]] = to_int(row["document_year"])
-    return {key: m for key, m in found.items() if m.confident}
+        document = row["document"]
+        if document is not None:
+            m.documents[document] = to_int(row["document_year"])
+        if row["sentence"] is not None:
+            start = to_int(row["char_start"])
+            m.evidence.add((document or "", -1 if start is None else start, row["sentence"]))
+    return found
 
 
 # --------------------------------------------------------------------------- projections
@@ -171,40 +197,36 @@ def _memberships(store: ox.Store, min_confidence: float) -> dict[tuple[str, str]
 
 @dataclass
 class _Tie:
-    """A tie between two organisations through one collaboration (rows of org_edges.rq)."""
+    """A tie between two organisations through one collaboration."""
 
-    label: str
     start: int | None
     end: int | None
-    sides: set[str] = field(default_factory=set)
     documents: dict[str, int | None] = field(default_factory=dict)
     evidence: set[tuple[str, int, str]] = field(default_factory=set)
 
 
-def _ties(store: ox.Store, min_confidence: float) -> dict[tuple[str, str, str], _Tie]:
+def _ties(
+    memberships: dict[tuple[str, str], _Membership],
+) -> dict[tuple[str, str, str], _Tie]:
+    """``(a, b, collaboration) -> tie`` for every pair ``a < b`` of confident members of a
+    collaboration, with the documents and evidence of both memberships."""
+    members: dict[str, list[str]] = {}
+    for (member, collaboration), m in memberships.items():
+        if m.confident:
+            members.setdefault(collaboration, []).append(member)
     ties: dict[tuple[str, str, str], _Tie] = {}
-    for row in rows(store, "org_edges"):
-        key = (row["a"], row["b"], row["collaboration"])
-        tie = ties.get(key)
-        if tie is None:
-            tie = ties[key] = _Tie(
-                str(row["collaboration_label"]), to_int(row["start_year"]), to_int(row["end_year"])
-            )
-        tie.label = min(tie.label, str(row["collaboration_label"]))
-        if min_confidence <= 0:  # every pair of members counts, membership node or not
-            tie.sides.update(key[:2])
-        member = row["member"]
-        if member is None:  # neither has a membership node: org:hasMember only
-            continue
-        if not confident(row["confidence"], min_confidence):
-            continue
-        tie.sides.add(member)
-        document = row["document"]
-        if document is not None:
-            tie.documents[document] = to_int(row["document_year"])
-        if row["sentence"] is not None:
-            start = to_int(row["char_start"])
-            tie.evidence.add((document or "", -1 if start is None else start, row["sentence"]))
+    for collaboration, group in members.items():
+        group.sort()
+        for i, a in enumerate(group):
+            ma = memberships[(a, collaboration)]
+            for b in group[i + 1 :]:
+                mb = memberships[(b, collaboration)]
+                ties[(a, b, collaboration)] = _Tie(
+                    ma.start,
+                    ma.end,
+                    {**ma.documents, **mb.documents},
+                    ma.evidence | mb.evidence,
+                )
     return ties
 
 
@@ -252,15 +274,14 @@ def org_network(
     graph = nx.Graph(
         projection="organisations", since=since, until=until, min_confidence=min_confidence
     )
+    memberships = _memberships(store, min_confidence)
     members = sorted(
         member
-        for (member, _), m in _memberships(store, min_confidence).items()
-        if _overlaps(*m.span(), since, until)
+        for (member, _), m in memberships.items()
+        if m.confident and _overlaps(*m.span(), since, until)
     )
     edges: dict[tuple[str, str], dict[str, Any]] = {}
-    for (a, b, collaboration), tie in sorted(_ties(store, min_confidence).items()):
-        if tie.sides != {a, b}:
-            continue
+    for (a, b, collaboration), tie in sorted(_ties(memberships).items()):
         first, last = _span(
             tie.start, tie.end, (y for y in tie.documents.values() if y is not None)
         )
@@ -269,7 +290,9 @@ def org_network(
         edge = edges.setdefault(
             (a, b), {"collaborations": {}, "documents": set(), "years": set(), "evidence": set()}
         )
-        edge["collaborations"][collaboration] = tie.label
+        edge["collaborations"][collaboration] = (
+            info.get(collaboration) or _fallback(collaboration)
+        )["label"]
         edge["documents"].update(tie.documents)
         edge["years"].update(y for y in (first, last) if y is not None)
         edge["evidence"].update(tie.evidence)
@@ -319,7 +342,7 @@ def bipartite_network(
     kept = {
         key: m
         for key, m in sorted(_memberships(store, min_confidence).items())
-        if _overlaps(*m.span(), since, until)
+        if m.confident and _overlaps(*m.span(), since, until)
     }
     collaborations = {c for _, c in kept}
     graph = nx.Graph(
