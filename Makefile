@@ -37,9 +37,9 @@ lint: setup
 	$(PIP) install -e '.[test]'
 	$(BIN)/ruff check src tests bench
 
-## bench: extraction speed and memory
+## bench: every scale benchmark in one table (see bench/RESULTS.md); takes about an hour
 bench: setup
-	$(BIN)/python bench/bench_extract.py
+	$(BIN)/python bench/run.py --results build/bench/RESULTS.md
 
 ## notebooks: Jupyter Lab on notebooks/ (run make demo first)
 notebooks: setup

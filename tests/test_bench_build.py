@@ -1,0 +1,87 @@
+"""The build benchmark (``bench/bench_build.py``): corpora, checks and rows; and the
+parallel map of the build."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+
+import pytest
+
+from regiograph import parallel
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def bench():
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        return importlib.import_module("bench_build")
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+
+
+def test_corpus_is_written_once_and_the_extra_document_is_new(bench, tmp_path: Path):
+    corpus = bench.corpus(tmp_path, 5)
+    files = sorted(p.name for p in corpus.glob("*.txt"))
+    assert len(files) == 5 and (corpus / ".complete").read_text() == "5\n"
+    (corpus / files[0]).write_text("changed", encoding="utf-8")
+    assert bench.corpus(tmp_path, 5) == corpus
+    assert (corpus / files[0]).read_text(encoding="utf-8") == "changed"  # not written again
+    name, text = bench.extra_document(5)
+    assert name not in files and name.startswith("000005_") and len(text.split()) > 250
+    assert bench.extra_document(5, offset=1)[0].startswith("000006_")
+
+
+def test_measure_rows_and_checks(bench, tmp_path: Path):
+    rows = bench.measure(tmp_path, docs=16, big=None)
+    by_name = {r["measure"]: r for r in rows}
+    assert all(set(r) == {"measure", "value", "unit", "target", "ok"} for r in rows)
+    for label, extracted in (("changed", 1), ("added", 1), ("removed", 0)):
+        row = by_name[f"rebuild 16 docs, one {label}: documents extracted"]
+        assert (row["value"], row["ok"]) == (extracted, True)
+        assert by_name[f"rebuild 16 docs, one {label}: speedup over full --jobs 2"]["unit"] == "x"
+    left = by_name["removed document: its graph and facts left"]
+    assert (left["value"], left["ok"]) == (0, True)
+    for jobs in (1, 2):
+        assert by_name[f"full build 16 docs, --jobs {jobs}"]["unit"] == "docs/s"
+        assert by_name[f"  peak memory (PSS of all processes), --jobs {jobs}"]["value"] > 0
+        assert by_name[f"  CPU ms per document, all processes, --jobs {jobs}"]["value"] > 0
+    assert by_name["full build 16 docs, --jobs 2"]["target"] == ">= 200"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus-16-s1"]  # builds removed
+    table = bench.format_rows(rows).splitlines()
+    assert table[0].split() == ["measure", "value", "unit", "target", "ok"]
+    assert len(table) == len(rows) + 1
+
+
+def test_remnants_counts_what_still_names_a_document(bench, tmp_path: Path):
+    from regiograph.pipeline import build
+
+    corpus = bench.corpus(tmp_path, 3)
+    first = sorted(corpus.glob("*.txt"))[0].name
+    build([corpus], tmp_path / "out")
+    assert bench.remnants(tmp_path / "out", first) > 10
+    assert bench.remnants(tmp_path / "out", "not-a-document.txt") == 0
+
+
+def test_run_reports_a_failing_command(bench):
+    with pytest.raises(bench.subprocess.CalledProcessError) as failed:
+        bench.run([sys.executable, "-c", "import sys; sys.stderr.write('boom'); sys.exit(3)"])
+    assert failed.value.returncode == 3 and failed.value.stderr == b"boom"
+    seconds, _peak, max_rss, cpu = bench.run([sys.executable, "-c", "x = bytearray(50_000_000)"])
+    assert seconds > 0 and max_rss >= 50 and cpu >= 0
+
+
+def _double(chunk: list[int]) -> list[int]:
+    return [2 * x for x in chunk]
+
+
+@pytest.mark.parametrize("jobs", [1, 2, 3])
+def test_parallel_map_returns_chunks_in_order(jobs: int):
+    items = list(range(1000))
+    chunks = list(parallel._map(_double, items, jobs, most=64))
+    assert [x for c in chunks for x in c] == [2 * x for x in items]
+    if jobs > 1:
+        assert max(len(c) for c in chunks) == parallel._chunk_size(1000, jobs, 64)
