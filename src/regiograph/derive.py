@@ -32,7 +32,7 @@ from the union of any graph on the contract (tests and data made elsewhere).
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -324,23 +324,33 @@ def derived_triples(facts: Facts) -> list[TermTriple]:
     for c, ms in members.items():
         for m in ms:
             memberships[m].add(c)
+    collab_provinces: dict[str, set[str]] = {}
+    collab_types: dict[str, Counter[str]] = {}
     for c, ms in members.items():
         out.append((c, V.member_count, _int(len(ms))))
         kinds = [facts.types.get(m, set()) for m in ms]
-        out += [(c, V.member_type, iri(str(ORGTYPE[t]))) for t in set().union(*kinds)]
+        collab_types[c] = Counter(t for k in kinds for t in k)
+        out += [(c, V.member_type, iri(str(ORGTYPE[t]))) for t in collab_types[c]]
         out.append((c, V.government, _int(sum("government" in k for k in kinds))))
         out.append((c, V.knowledge, _int(sum(bool(k & KNOWLEDGE) for k in kinds))))
         out.append((c, V.business, _int(sum("business" in k for k in kinds))))
-        provinces = set().union(*(facts.provinces.get(m, set()) for m in ms))
+        provinces = collab_provinces[c] = set().union(
+            *(facts.provinces.get(m, set()) for m in ms)
+        )
         out += [(c, V.member_province, iri(p)) for p in provinces]
     for o, cs in memberships.items():
         partners = set().union(*(members[c] for c in cs)) - {o}
-        provinces = set().union(*(facts.provinces.get(m, set()) for c in cs for m in members[c]))
+        provinces = set().union(*(collab_provinces[c] for c in cs))
         docs = set().union(*(facts.member_docs.get((o, c), set()) for c in cs))
         out.append((o, V.collaboration_count, _int(len(cs))))
         out.append((o, V.document_count, _int(len(docs & facts.documents))))
         out.append((o, V.partner_count, _int(len(partners))))
-        kinds = set().union(*(facts.types.get(p, set()) for p in partners))
+        # the types of the other members: a type counts in a collaboration when a member
+        # other than ``o`` has it
+        own = facts.types.get(o, set())
+        kinds = {
+            t for c in cs for t, n in collab_types[c].items() if n > (1 if t in own else 0)
+        }
         out += [(o, V.partner_type, iri(str(ORGTYPE[t]))) for t in kinds]
         out += [(o, V.collaboration_province, iri(p)) for p in provinces]
     for o, provinces in facts.provinces.items():
