@@ -3,7 +3,6 @@ contract's document identifiers are there."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -19,17 +18,6 @@ SAVED = sorted(SAVED_TEXT)
 @pytest.fixture(scope="module")
 def store(corpus_build: Path):
     return open_store(corpus_build)
-
-
-@pytest.fixture(scope="module")
-def analysed_store(corpus_build: Path, tmp_path_factory):
-    """A copy of the demo build after `analyse` + `write_metrics` (the metrics named graph)."""
-    from regiograph.analyse import analyse, write_metrics
-
-    copy = tmp_path_factory.mktemp("analysed") / "build"
-    shutil.copytree(corpus_build, copy)
-    write_metrics(copy, analyse(copy))
-    return open_store(copy)
 
 
 @pytest.mark.parametrize("name", SAVED)

@@ -8,13 +8,11 @@ demo build, analysed, both give the same rows, and so do they with other paramet
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from regiograph import query as q
-from regiograph.store import open_store
 
 HERE = Path(__file__).parent
 NAIVE = q.load_saved_queries(HERE / "fixtures" / "naive_queries")
@@ -32,14 +30,9 @@ CASES = [(name, {}) for name in sorted(SAVED)] + [
 
 
 @pytest.fixture(scope="module")
-def store(corpus_build: Path, tmp_path_factory):
+def store(analysed_store):
     """The demo build after `analyse` + `write_metrics` (query 16 reads the metrics)."""
-    from regiograph.analyse import analyse, write_metrics
-
-    copy = tmp_path_factory.mktemp("analysed-queries") / "build"
-    shutil.copytree(corpus_build, copy)
-    write_metrics(copy, analyse(copy))
-    return open_store(copy)
+    return analysed_store
 
 
 def test_every_saved_query_has_its_naive_form() -> None:
