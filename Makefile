@@ -37,7 +37,7 @@ lint: setup
 	$(PIP) install -e '.[test]'
 	$(BIN)/ruff check src tests bench
 
-## bench: every scale benchmark in one table (see bench/RESULTS.md); takes about an hour
+## bench: every scale benchmark in one table (see bench/RESULTS.md); about 40 minutes on 2 cores
 bench: setup
 	$(BIN)/python bench/run.py --results build/bench/RESULTS.md
 
