@@ -31,7 +31,6 @@ from the union of any graph on the contract (tests and data made elsewhere).
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -58,6 +57,7 @@ from .namespaces import (
     person_iri,
     place_iri,
 )
+from .rdf import partnership
 from .reference import Gazetteer, load_places
 
 __all__ = ["DERIVED_GRAPH", "Facts", "derive", "derive_store", "derived_triples",
@@ -168,12 +168,11 @@ def facts_from_resolved(resolved: Iterable[ResolvedDocument]) -> Facts:
             distinct = sorted(set(members))
             if len(distinct) < 2:
                 continue
-            digest = hashlib.sha1("|".join(distinct).encode()).hexdigest()[:10]
-            collab = str(org_iri(f"samenwerking-{digest}"))
+            key, label = partnership(distinct, [_label(res, m, nodes) for m in distinct])
+            collab = str(org_iri(key))
             facts.collaborations.add(collab)
             facts.types[collab].add("intermediary")
-            labels = [_label(res, m, nodes) for m in distinct]
-            facts.names[collab].add("Samenwerking " + ", ".join(labels[:-1]) + " en " + labels[-1])
+            facts.names[collab].add(label)
             for member in members:
                 _member(facts, collab, member, doc)
         for date_fact in ext.dates:

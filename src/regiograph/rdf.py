@@ -260,12 +260,11 @@ def document_terms(resolved: ResolvedDocument) -> list[TermTriple]:
             for f in facts
             if f.member in org_nodes
         }
-        labels = [names[m] for m in members]
-        digest = hashlib.sha1("|".join(m.value for m in members).encode()).hexdigest()[:10]
-        collab = _org(f"samenwerking-{digest}")
+        key, name = partnership([m.value for m in members], [names[m] for m in members])
+        collab = _org(key)
         g.add((collab, V.type, V.partnership))
         g.add((collab, V.type, V.collaboration))
-        label = ox.Literal("Samenwerking " + ", ".join(labels[:-1]) + " en " + labels[-1])
+        label = ox.Literal(name)
         g.add((collab, V.label, label))
         g.add((collab, V.pref, label))
         g.add((collab, V.classification, V.intermediary))
@@ -282,6 +281,13 @@ def document_terms(resolved: ResolvedDocument) -> list[TermTriple]:
     for fact in ext.dates:
         _dates(g, org_nodes.get(fact.collaboration), fact)
     return list(g)
+
+
+def partnership(members: list[str], labels: list[str]) -> tuple[str, str]:
+    """The key and label of the unnamed partnership of ``members`` (their IRIs, sorted;
+    at least two) whose names are ``labels``: "Samenwerking A, B en C"."""
+    digest = hashlib.sha1("|".join(members).encode()).hexdigest()[:10]
+    return f"samenwerking-{digest}", "Samenwerking " + ", ".join(labels[:-1]) + " en " + labels[-1]
 
 
 def _membership(
