@@ -49,7 +49,14 @@ from .namespaces import DERIVED_GRAPH, doc_graph
 from .parallel import extract_all, render_all
 from .render import BlockCopier, LoadPieces, Rendered, header, render_triples, static_graphs
 from .resolve import Curation, resolve
-from .store import LOAD_CHUNK, copy_store, load_store, patch_union, replace_graphs
+from .store import (
+    LOAD_CHUNK,
+    copy_store,
+    load_store,
+    patch_graph,
+    patch_union,
+    replace_graphs,
+)
 
 DEFAULT_CURATION = Path("data/curation.yaml")
 #: The previous build's derived graph as N-Triples, in ``OUT/cache``.
@@ -450,41 +457,26 @@ def _replace_derived(store: ox.Store, before: Path, derived: Rendered) -> set:
     graph (``before``, kept in its cache) with the new ones, so the unchanged bulk of the
     graph is never read back from the store; without that file, the store is read.
     """
-    graph, default = ox.NamedNode(derived.graph), ox.DefaultGraph()
+    graph = ox.NamedNode(derived.graph)
     new_lines = set(derived.nt.splitlines())
     try:
         old_lines = set(before.read_bytes().splitlines())
     except OSError:
         old = {q.triple for q in store.quads_for_pattern(None, None, None, graph)}
-        new = set(_triples([derived]))
-        gone, added = old - new, new - old
-    else:
-        gone = set(_parse_lines(old_lines - new_lines))
-        added = set(_parse_lines(new_lines - old_lines))
-    touched = set()
-    for t in gone:
-        store.remove(ox.Quad(t.subject, t.predicate, t.object, graph))
-        if not any(
-            not isinstance(q.graph_name, ox.DefaultGraph)
-            for q in store.quads_for_pattern(t.subject, t.predicate, t.object)
-        ):
-            store.remove(ox.Quad(t.subject, t.predicate, t.object, default))
-            touched.add(t.subject)
-    if added:
-        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in added)
-        joined = [t for t in added if ox.Quad(*t, default) not in store]
-        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, default) for t in joined)
-        touched.update(t.subject for t in joined)
-    return touched
+        new = set(_parse_nt(derived.nt))
+        return patch_graph(store, graph, old - new, new - old)
+    gone = _parse_nt(b"\n".join(sorted(old_lines - new_lines)))
+    added = _parse_nt(b"\n".join(sorted(new_lines - old_lines)))
+    return patch_graph(store, graph, gone, added)
 
 
-def _parse_lines(lines: set[bytes]) -> list[ox.Triple]:
-    data = b"\n".join(sorted(lines)) + b"\n"
-    return [q.triple for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)] if lines else []
+def _parse_nt(data: bytes) -> list[ox.Triple]:
+    """The triples of N-Triples ``data``."""
+    return [q.triple for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
 
 
 def _triples(graphs: list[Rendered]) -> list[ox.Triple]:
-    return [q.triple for r in graphs for q in ox.parse(r.nt, format=ox.RdfFormat.N_TRIPLES)]
+    return [t for r in graphs for t in _parse_nt(r.nt)]
 
 
 def _replace_dir(new: Path, target: Path) -> None:

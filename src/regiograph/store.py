@@ -197,7 +197,6 @@ def replace_graphs(
     of ``add`` is added to it. Returns the subjects of the triples that left or joined
     the default graph.
     """
-    default = ox.DefaultGraph()
     old: set[ox.Triple] = set()
     for name in dict.fromkeys([*remove, *add]):
         old.update(q.triple for q in store.quads_for_pattern(None, None, None, name))
@@ -210,21 +209,45 @@ def replace_graphs(
             new[t] = None
     if quads:
         store.bulk_extend(quads)
-    touched = set()
-    for t in old:
-        if t in new:
-            continue
+    return _leave_union(store, [t for t in old if t not in new]) | _join_union(store, new)
+
+
+def patch_graph(
+    store: ox.Store, name: ox.NamedNode, gone: Iterable[ox.Triple], added: Iterable[ox.Triple]
+) -> set[ox.NamedNode | ox.BlankNode]:
+    """Remove the triples ``gone`` from the named graph ``name`` and add ``added``,
+    keeping the union default graph in step as :func:`replace_graphs` does; return the
+    subjects of the triples that left or joined the default graph."""
+    gone, added = list(gone), list(added)
+    for t in gone:
+        store.remove(ox.Quad(t.subject, t.predicate, t.object, name))
+    if added:
+        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, name) for t in added)
+    return _leave_union(store, gone) | _join_union(store, added)
+
+
+def _leave_union(store: ox.Store, triples: Iterable[ox.Triple]) -> set:
+    """Remove from the default graph each of ``triples`` that no named graph states."""
+    default, touched = ox.DefaultGraph(), set()
+    for t in triples:
         if not any(
             not isinstance(q.graph_name, ox.DefaultGraph)
             for q in store.quads_for_pattern(t.subject, t.predicate, t.object)
         ):
             store.remove(ox.Quad(t.subject, t.predicate, t.object, default))
             touched.add(t.subject)
-    joined = [t for t in new if ox.Quad(t.subject, t.predicate, t.object, default) not in store]
+    return touched
+
+
+def _join_union(store: ox.Store, triples: Iterable[ox.Triple]) -> set:
+    """Add to the default graph each of ``triples`` it does not hold yet."""
+    default = ox.DefaultGraph()
+    joined = [
+        t for t in triples if ox.Quad(t.subject, t.predicate, t.object, default) not in store
+    ]
     if joined:
         store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, default) for t in joined)
-    touched.update(t.subject for t in joined)
-    return touched
+    return {t.subject for t in joined}
 
 
 def dump_union(store: ox.Store, path: Path) -> None:
