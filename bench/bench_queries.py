@@ -46,7 +46,8 @@ REPEAT = 3
 
 def _fingerprint() -> str:
     files = [ROOT / "bench" / n for n in ("synth_graph.py", "synth_docs.py")]
-    files += [ROOT / "src" / "regiograph" / n for n in ("derive.py", "rdf.py", "resolve.py", "store.py")]
+    stages = ("derive.py", "rdf.py", "resolve.py", "store.py")
+    files += [ROOT / "src" / "regiograph" / n for n in stages]
     h = hashlib.sha256()
     for path in files:
         h.update(path.read_bytes())
