@@ -25,13 +25,12 @@ Two modes:
 
 from __future__ import annotations
 
-import gc
 import json
 import shutil
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from hashlib import sha256
@@ -49,6 +48,7 @@ from .namespaces import DERIVED_GRAPH, doc_graph
 from .parallel import extract_all, render_all
 from .render import BlockCopier, LoadPieces, Rendered, header, render_triples, static_graphs
 from .resolve import Curation, resolve
+from .runtime import paused_gc
 from .store import (
     LOAD_CHUNK,
     copy_store,
@@ -216,22 +216,8 @@ def build(
     """
     if not isinstance(jobs, int) or jobs < 1:
         raise UsageError(f"jobs must be a whole number >= 1, not {jobs!r}", hint="use --jobs 2")
-    with _no_gc():
+    with paused_gc():
         return _build(inputs, Path(out), strict, curation, progress, on_skip, jobs, incremental)
-
-
-@contextmanager
-def _no_gc():
-    """Pause the cyclic garbage collector: a build creates millions of long-lived objects
-    and no cycles worth collecting, and full collections would run over all of them again
-    and again (they made loading 10,000 cached extractions five times slower)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _build(

@@ -1,7 +1,8 @@
 """Network analysis of the stakeholder graph.
 
 * :mod:`~regiograph.analyse.projections` turns the RDF graph into networkx graphs
-  (:func:`org_network`, :func:`bipartite_network`, :func:`person_network`,
+  (:func:`org_network`, :func:`bipartite_network`, :func:`networks` (both from one
+  reading), :func:`person_network`,
   :func:`time_slices`) through the named SPARQL queries in ``analyse/queries/``;
 * :mod:`~regiograph.analyse.metrics` holds the measures (centralities, Burt's structural
   holes, Louvain communities, Gould-Fernandez brokerage, helix mix, province bridges);
@@ -34,6 +35,7 @@ from .metrics import (
 )
 from .projections import (
     bipartite_network,
+    networks,
     node_attributes,
     org_network,
     person_network,
@@ -58,6 +60,7 @@ __all__ = [
     "kcore",
     "metrics_csv",
     "metrics_graph",
+    "networks",
     "node_attributes",
     "org_network",
     "pagerank",

@@ -11,10 +11,11 @@ from typing import Any
 import networkx as nx
 import pyoxigraph as ox
 
+from regiograph.runtime import paused_gc
 from regiograph.store import open_store
 
 from . import metrics as m
-from .projections import bipartite_network, org_network
+from .projections import networks
 
 __all__ = ["METRIC_COLUMNS", "AnalysisResult", "analyse"]
 
@@ -95,10 +96,20 @@ def analyse(
     """
     if not isinstance(store, ox.Store):
         store = open_store(store)
+    with paused_gc():
+        return _analyse(store, since, until, resolution, min_confidence)
+
+
+def _analyse(
+    store: ox.Store,
+    since: int | None,
+    until: int | None,
+    resolution: float,
+    min_confidence: float,
+) -> AnalysisResult:
     seconds: dict[str, float] = {}
     t0 = time.perf_counter()
-    G = org_network(store, since=since, until=until, min_confidence=min_confidence)
-    B = bipartite_network(store, since=since, until=until, min_confidence=min_confidence)
+    G, B = networks(store, since=since, until=until, min_confidence=min_confidence)
     seconds["project"] = round(time.perf_counter() - t0, 3)
 
     t1 = time.perf_counter()
@@ -148,27 +159,24 @@ def analyse(
         people.sort(key=lambda r: (r["label"].lower(), r["label"], r["organisation"]))
 
     bridge_rows = []
+    order = {node: (data["label"].lower(), node) for node, data in G.nodes(data=True)}
     for u, v in bridges["edges"]:
-        a, b = sorted((u, v), key=lambda n: (G.nodes[n]["label"].lower(), n))
+        a, b = (v, u) if order[v] < order[u] else (u, v)
+        node_a, node_b, tie = G.nodes[a], G.nodes[b], G.adj[a][b]
         bridge_rows.append(
             {
                 "source": a,
                 "target": b,
-                "source_label": G.nodes[a]["label"],
-                "target_label": G.nodes[b]["label"],
-                "source_provinces": list(G.nodes[a]["provinces"]),
-                "target_provinces": list(G.nodes[b]["provinces"]),
-                "weight": G.edges[a, b]["weight"],
-                "collaborations": list(G.edges[a, b]["collaborations"]),
+                "source_label": node_a["label"],
+                "target_label": node_b["label"],
+                "source_provinces": list(node_a["provinces"]),
+                "target_provinces": list(node_b["provinces"]),
+                "weight": tie["weight"],
+                "collaborations": list(tie["collaborations"]),
             }
         )
     bridge_rows.sort(
-        key=lambda r: (
-            r["source_label"].lower(),
-            r["target_label"].lower(),
-            r["source"],
-            r["target"],
-        )
+        key=lambda r: (order[r["source"]][0], order[r["target"]][0], r["source"], r["target"])
     )
     seconds["total"] = round(time.perf_counter() - t0, 3)
     return AnalysisResult(

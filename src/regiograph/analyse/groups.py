@@ -1,12 +1,14 @@
 """Measures over groups of nodes: Gould-Fernandez brokerage roles (groups: organisation
 types), the helix mix of collaborations (member types) and province bridges (provinces).
 
-Re-exported by :mod:`regiograph.analyse.metrics`.
+Re-exported by :mod:`regiograph.analyse.metrics`, which shares the SciPy sparse-matrix
+helpers at the end of this module (``_adjacency_matrix``, ``_at_pattern``, ...): two-step
+neighbourhood sums (brokerage here, structural holes there) as sparse matrix products,
+O(sum of squared degrees) in C instead of Python loops.
 """
 
 from __future__ import annotations
 
-import itertools
 from collections import Counter
 from collections.abc import Hashable, Mapping
 from typing import Any
@@ -76,7 +78,9 @@ def brokerage(G: nx.Graph, groups: Mapping[Hashable, Hashable]) -> dict[Hashable
     both ways, and a broker who shares its group with one end is a representative one way
     and a gatekeeper the other way; rather than pick a direction arbitrarily, both are
     counted together once as ``gatekeeper_representative``. The keys are
-    :data:`UNDIRECTED_ROLES`.
+    :data:`UNDIRECTED_ROLES`. The pairs are counted with SciPy sparse matrix products (all
+    pairs of partners by group, minus those tied to each other), not one by one: the
+    same counts (tested) in seconds instead of minutes for 10,000 organisations.
 
     **Directed graphs**: every ordered pair (a, c) with a->b, b->c, a != c and no edge
     a->c counts once; the keys are :data:`DIRECTED_ROLES`.
@@ -96,6 +100,8 @@ def brokerage(G: nx.Graph, groups: Mapping[Hashable, Hashable]) -> dict[Hashable
     ------
     KeyError
         When a node has no group.
+    ValueError
+        For an undirected graph of 2**26 nodes or more (the counts would not be exact).
 
     Examples
     --------
@@ -110,20 +116,83 @@ def brokerage(G: nx.Graph, groups: Mapping[Hashable, Hashable]) -> dict[Hashable
     missing = [node for node in G if node not in groups]
     if missing:
         raise KeyError(f"no group for node(s) {sorted(missing, key=_sort_key)[:5]}")
-    directed = G.is_directed()
-    roles = DIRECTED_ROLES if directed else UNDIRECTED_ROLES
-    result = {node: dict.fromkeys(roles, 0) for node in G}
+    if not G.is_directed():
+        return _undirected_brokerage(G, groups)
+    result = {node: dict.fromkeys(DIRECTED_ROLES, 0) for node in G}
     for b in G:
-        if directed:
-            pairs = ((a, c) for a in G.predecessors(b) for c in G.successors(b) if a != c)
-        else:
-            pairs = itertools.combinations(set(G[b]) - {b}, 2)
+        pairs = ((a, c) for a in G.predecessors(b) for c in G.successors(b) if a != c)
         for a, c in pairs:
             if b in (a, c) or G.has_edge(a, c):
                 continue
-            role = _role(groups[a], groups[b], groups[c], directed=directed)
-            result[b][role] += 1
+            result[b][_role(groups[a], groups[b], groups[c], directed=True)] += 1
     return result
+
+
+def _undirected_brokerage(
+    G: nx.Graph, groups: Mapping[Hashable, Hashable]
+) -> dict[Hashable, dict[str, int]]:
+    """:func:`brokerage` of an undirected graph: all pairs of partners of every broker by
+    their groups, minus the pairs that are tied, counted with sparse matrix products.
+
+    With ``A`` the adjacency matrix without self-loops and ``S`` its ties within a group,
+    a tie ``b``-``c`` closes ``(A A)[b, c]`` pairs of ``b``'s partners, ``(A S)[b, c]`` of
+    them with the other partner in ``c``'s group and ``(S A)[b, c]`` in ``b``'s group.
+    """
+    import numpy as np
+
+    codes: dict[Hashable, int] = {}
+    g = np.array([codes.setdefault(groups[v], len(codes)) for v in G], dtype=np.int64)
+    n, k = len(g), max(len(codes), 1)
+    A, _ = _without_loops(_adjacency_matrix(G, None))
+    rows, cols = _rows(A), A.indices
+    same = g[rows] == g[cols]
+    # partners a of b tied to c, for every tie b-c: all of them (common), those in c's
+    # group (in_c) and those in b's group (in_b); for b < c from one product with half the
+    # work, (A + iS)(A + KS) = AA + K AS + i(SA + K SS), integers exact in float64
+    K = 2.0**26
+    if n >= K:
+        raise ValueError(f"brokerage counts exactly up to {K:.0f} nodes")
+    X = A.astype(complex)
+    X.data += 1j * same
+    Y = A.copy()
+    Y.data = 1.0 + K * same
+    packed = _at_pattern(X, Y, A, upper=True)
+    in_c = np.floor(packed.real / K)
+    common = packed.real - K * in_c
+    in_b = packed.imag - K * np.floor(packed.imag / K)
+    below = rows > cols  # b > c: AA is symmetric and (AS)[b, c] = (SA)[c, b]
+    mirror = _transposed(A)[below]
+    common[below], in_c[below], in_b[below] = common[mirror], in_b[mirror], in_c[mirror]
+
+    def per_node(values: Any, where: Any = slice(None)) -> Any:
+        summed = np.bincount(rows[where], weights=values[where], minlength=n)
+        return np.rint(summed).astype(np.int64)
+
+    # tied pairs of partners {a, c}: all, same group, both in b's group, one in b's group
+    tied = per_node(common) // 2
+    tied_same = per_node(in_c) // 2
+    tied_coordinator = per_node(in_b, same) // 2
+    tied_mixed = per_node(common - in_b, same)  # counted from the end c in b's group
+    # all pairs of partners, by the groups of the partners
+    partners = np.diff(A.indptr).astype(np.int64)
+    counts = np.bincount(rows * k + g[cols], minlength=n * k).reshape(n, k).astype(np.int64)
+    own = counts[np.arange(n), g] if n else np.zeros(0, dtype=np.int64)
+    all_same = (counts * (counts - 1) // 2).sum(axis=1)
+    all_coordinator = own * (own - 1) // 2
+    all_mixed = own * (partners - own)
+    coordinator = all_coordinator - tied_coordinator
+    itinerant = (all_same - all_coordinator) - (tied_same - tied_coordinator)
+    mixed = all_mixed - tied_mixed
+    liaison = (partners * (partners - 1) // 2 - all_same - all_mixed) - (
+        tied - tied_same - tied_mixed
+    )
+    table = zip(
+        coordinator.tolist(), itinerant.tolist(), mixed.tolist(), liaison.tolist(), strict=True
+    )
+    return {
+        node: dict(zip(UNDIRECTED_ROLES, row, strict=True))
+        for node, row in zip(G, table, strict=True)
+    }
 
 
 def _helix(types: Counter) -> tuple[list[str], str]:
@@ -219,10 +288,140 @@ def cross_province_bridges(G: nx.Graph, *, attr: str = "provinces") -> dict[str,
     """
     counts = dict.fromkeys(G, 0)
     edges = []
+    places = {node: frozenset(data.get(attr) or ()) for node, data in G.nodes(data=True)}
+    keys = {node: _sort_key(node) for node in G}
     for u, v in G.edges():
-        pu, pv = set(G.nodes[u].get(attr) or ()), set(G.nodes[v].get(attr) or ())
-        if pu and pv and not pu & pv:
-            edges.append(tuple(sorted((u, v), key=_sort_key)))
+        pu, pv = places[u], places[v]
+        if pu and pv and pu.isdisjoint(pv):
+            edges.append((v, u) if keys[v] < keys[u] else (u, v))
             counts[u] += 1
             counts[v] += 1
-    return {"edges": sorted(edges, key=lambda e: tuple(map(_sort_key, e))), "counts": counts}
+    return {"edges": sorted(edges, key=lambda e: (keys[e[0]], keys[e[1]])), "counts": counts}
+
+
+# ----------------------------------------------------------- sparse matrices (shared)
+
+#: Entries of a matrix product that :func:`_at_pattern` holds at once (tens of MB).
+PRODUCT_CELLS = 4_000_000
+
+
+def _rows(A: Any) -> Any:
+    """The row of every stored entry of the CSR array ``A``."""
+    import numpy as np
+
+    return np.repeat(np.arange(A.shape[0]), np.diff(A.indptr))
+
+
+def _adjacency_matrix(G: nx.Graph, weight: str | None, *, parallel: str = "sum") -> Any:
+    """The adjacency matrix of ``G`` as a SciPy CSR array, rows in node order, sorted.
+
+    ``A[i, j]`` is the ``weight`` of the edge ``i``-``j`` (``i`` -> ``j`` when directed;
+    1 when the edge has no such attribute or ``weight`` is ``None``), self-loops once on
+    the diagonal and weights of 0 stored, as :func:`networkx.to_scipy_sparse_array`
+    makes it (the same array; 10 times faster). Parallel edges of a multigraph are
+    summed, or with ``parallel="last"`` the last one counts.
+    """
+    import numpy as np
+    import scipy.sparse as sp
+
+    index = {node: i for i, node in enumerate(G)}
+    lookup = index.__getitem__
+    multi = G.is_multigraph()
+    cols: list[int] = []
+    data: list[Any] = []
+    counts = []
+    for nbrs in G._adj.values():  # the plain dicts: G.adj's views are slower
+        cols.extend(map(lookup, nbrs))
+        counts.append(len(nbrs))
+        if multi:
+            for keys in nbrs.values():
+                edges = list(keys.values())[-1:] if parallel == "last" else keys.values()
+                data.append(sum(1 if weight is None else d.get(weight, 1) for d in edges))
+        elif weight is not None:
+            data.extend([d.get(weight, 1) for d in nbrs.values()])
+    n = len(index)
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(counts, out=indptr[1:])
+    values = np.array(data, dtype=float) if data else np.ones(len(cols))
+    A = sp.csr_array((values, np.array(cols, dtype=np.int64), indptr), shape=(n, n))
+    A.sort_indices()
+    return A
+
+
+def _without_loops(A: Any) -> tuple[Any, Any]:
+    """The 0/1 pattern of ``A`` without its diagonal, and the 0/1 vector of the nodes with a
+    stored diagonal entry (a self-loop)."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    rows = _rows(A)
+    off = rows != A.indices
+    loops = np.zeros(A.shape[0])
+    loops[rows[~off]] = 1.0
+    B = sp.csr_array((np.ones(int(off.sum())), (rows[off], A.indices[off])), shape=A.shape)
+    return B, loops
+
+
+def _transposed(A: Any) -> Any:
+    """For every stored entry ``(i, j)`` of ``A`` with a symmetric pattern, the position
+    of the entry ``(j, i)``."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    positions = sp.csr_array((np.arange(1, A.nnz + 1), A.indices, A.indptr), shape=A.shape)
+    return positions.T.tocsr().data - 1
+
+
+def _at_pattern(X: Any, Y: Any, pattern: Any, *, upper: bool = False) -> Any:
+    """``(X @ Y)[i, j]`` at every stored position ``(i, j)`` of the CSR array ``pattern``
+    (sorted indices), in the order of ``pattern.data``; 0 where the product has no entry.
+
+    The product is made in blocks of rows of at most about :data:`PRODUCT_CELLS` entries
+    (at least one row), so memory stays bounded however dense two-step neighbourhoods
+    are; the work is the product's, O(sum of squared degrees) for ``A @ A``, in C. With
+    ``upper`` only the positions with ``j >= i`` are computed (the others are 0): a block
+    of rows is multiplied with the columns from its first row on, about half the work.
+    """
+    import numpy as np
+
+    n, m = pattern.shape
+    out = np.zeros(pattern.nnz, dtype=np.result_type(X.dtype, Y.dtype, float))
+    if not pattern.nnz:
+        return out
+    stored = X.copy()
+    stored.data = np.ones(stored.nnz)
+    # an upper bound of the entries in every row of X @ Y
+    cumulative = np.cumsum(np.minimum(stored @ np.diff(Y.indptr).astype(float), m) + 1)
+    rows_all = _rows(pattern)
+    needed = pattern.indices >= rows_all if upper else np.ones(pattern.nnz, dtype=bool)
+    start = 0
+    while start < n:
+        base = cumulative[start - 1] if start else 0.0
+        stop = int(np.searchsorted(cumulative, base + PRODUCT_CELLS, side="right"))
+        stop = min(n, max(start + 1, stop))
+        lo, hi = pattern.indptr[start], pattern.indptr[stop]
+        first = start if upper else 0  # the first column of the block's product
+        wanted = lo + np.flatnonzero(needed[lo:hi])
+        if len(wanted):
+            block = X[start:stop] @ (Y[:, first:] if first else Y)
+            rows, cols = rows_all[wanted] - start, pattern.indices[wanted] - first
+            width = m - first
+            if (stop - start) * width <= 2 * block.nnz + width:  # dense enough to unpack
+                out[wanted] = block.toarray()[rows, cols]
+            elif block.nnz:
+                block.sort_indices()
+                keys = _rows(block) * np.int64(width) + block.indices
+                keyed = rows * np.int64(width) + cols
+                at = np.minimum(np.searchsorted(keys, keyed), block.nnz - 1)
+                out[wanted] = np.where(keys[at] == keyed, block.data[at], 0)
+        start = stop
+    return out
+
+
+def _symmetric_at_pattern(X: Any, Y: Any, pattern: Any) -> Any:
+    """:func:`_at_pattern` for a symmetric ``X @ Y`` and ``pattern``: the upper half, and
+    the entries below the diagonal copied from above it."""
+    out = _at_pattern(X, Y, pattern, upper=True)
+    below = _rows(pattern) > pattern.indices
+    out[below] = out[_transposed(pattern)[below]]
+    return out

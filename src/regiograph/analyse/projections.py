@@ -40,6 +40,7 @@ __all__ = [
     "QUERY_DIR",
     "bipartite_network",
     "load_query",
+    "networks",
     "node_attributes",
     "org_network",
     "person_network",
@@ -270,11 +271,21 @@ def org_network(
     The window and threshold are kept in ``G.graph``.
     """
     _check_window(since, until)
-    info = node_attributes(store)
+    return _org_graph(
+        node_attributes(store), _memberships(store, min_confidence), since, until, min_confidence
+    )
+
+
+def _org_graph(
+    info: dict[str, dict[str, Any]],
+    memberships: dict[tuple[str, str], _Membership],
+    since: int | None,
+    until: int | None,
+    min_confidence: float,
+) -> nx.Graph:
     graph = nx.Graph(
         projection="organisations", since=since, until=until, min_confidence=min_confidence
     )
-    memberships = _memberships(store, min_confidence)
     members = sorted(
         member
         for (member, _), m in memberships.items()
@@ -338,10 +349,21 @@ def bipartite_network(
     the left-out pairs are listed in ``G.graph["nested"]`` as ``(member, collaboration)``.
     """
     _check_window(since, until)
-    info = node_attributes(store)
+    return _bipartite_graph(
+        node_attributes(store), _memberships(store, min_confidence), since, until, min_confidence
+    )
+
+
+def _bipartite_graph(
+    info: dict[str, dict[str, Any]],
+    memberships: dict[tuple[str, str], _Membership],
+    since: int | None,
+    until: int | None,
+    min_confidence: float,
+) -> nx.Graph:
     kept = {
         key: m
-        for key, m in sorted(_memberships(store, min_confidence).items())
+        for key, m in sorted(memberships.items())
         if m.confident and _overlaps(*m.span(), since, until)
     }
     collaborations = {c for _, c in kept}
@@ -365,6 +387,24 @@ def bipartite_network(
             last_year=last,
         )
     return graph
+
+
+def networks(
+    store: ox.Store,
+    *,
+    since: int | None = None,
+    until: int | None = None,
+    min_confidence: float = 0.0,
+) -> tuple[nx.Graph, nx.Graph]:
+    """``(org_network(store, ...), bipartite_network(store, ...))`` from one reading of the
+    store (both are made from the same node attributes and memberships)."""
+    _check_window(since, until)
+    info = node_attributes(store)
+    memberships = _memberships(store, min_confidence)
+    return (
+        _org_graph(info, memberships, since, until, min_confidence),
+        _bipartite_graph(info, memberships, since, until, min_confidence),
+    )
 
 
 def time_slices(
