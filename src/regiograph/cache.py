@@ -2,10 +2,11 @@
 
 Every build writes, for each document, one pickle file ``cache/docs/<key>.pkl`` holding
 what the extractor read from it (an :class:`~regiograph.model.Extraction` without the
-document text) and the fingerprint of everything its named graph was made from;
-``cache/index.json`` records the extractor fingerprint, the fingerprint of every named
-graph in the store and, per input file, its key, SHA-256 and stat signature and where its
-block is in ``graph.trig`` (an incremental build copies unchanged blocks from there).
+document text; pickled once, by the worker that extracted it); ``cache/index.json``
+records the extractor fingerprint, the fingerprint of every named graph in the store and,
+per input file, its key, SHA-256, stat signature, the fingerprint of everything its named
+graph was made from and where its block is in ``graph.trig`` (an incremental build copies
+unchanged blocks from there).
 
 An unchanged stat signature (inode, size, mtime, ctime) saves reading and hashing a file,
 as in git's index; a file whose ctime is not older than the build that recorded it is
@@ -40,7 +41,7 @@ from .ingest import DocumentMeta
 from .model import Entity, Extraction, ResolvedDocument
 from .resources import PACKAGE_DIR, lexicon_path, resource
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 LEXICON_FILES = ("organisations.yaml", "first_names.txt", "patterns.yaml")
 #: Modules whose code decides what a file becomes (relative to the package directory).
 SOURCE_FILES = (
@@ -136,7 +137,6 @@ class Entry:
 
     extraction: Extraction
     render: str = ""  # render fingerprint of the document's named graph
-    triples: int = 0
 
 
 def file_stat(path: Path) -> tuple[int, ...]:
@@ -148,6 +148,11 @@ def file_stat(path: Path) -> tuple[int, ...]:
 def strip_text(extraction: Extraction) -> Extraction:
     """The extraction without the document text (nothing after extraction reads it)."""
     return replace(extraction, document=replace(extraction.document, text=""))
+
+
+def pickle_extraction(extraction: Extraction) -> bytes:
+    """The bytes of a cache entry file: ``extraction`` pickled."""
+    return pickle.dumps(extraction, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 class Cache:
@@ -165,11 +170,14 @@ class Cache:
         self.stats: dict[str, tuple[tuple[int, ...], str]] = {}
         #: key -> (offset, length) of the document's block in the previous graph.trig
         self.blocks: dict[str, tuple[int, int]] = {}
+        #: key -> render fingerprint of the document's named graph in the previous build
+        self.renders: dict[str, str] = {}
         for doc in index.get("documents", []):
             stat = tuple(doc["stat"])
             if stat and stat[-1] < started:
                 self.stats[doc["path"]] = (stat, doc["sha256"])
             self.blocks[doc["key"]] = (int(doc["trig"][0]), int(doc["trig"][1]))
+            self.renders[doc["key"]] = str(doc["render"])
 
     @property
     def graphs(self) -> dict[str, str]:
@@ -208,16 +216,18 @@ class Cache:
         """The entry of ``key``, or ``None`` when there is none or it cannot be read."""
         try:
             with self.path(key).open("rb") as handle:
-                entry = pickle.load(handle)
+                extraction = pickle.load(handle)
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
             return None
-        return entry if isinstance(entry, Entry) else None
+        if not isinstance(extraction, Extraction):
+            return None
+        return Entry(extraction, self.renders.get(key, ""))
 
 
-def write_entry(directory: Path, key: str, entry: Entry) -> None:
-    """Write one entry into the cache folder ``directory`` (``OUT.tmp/cache``)."""
-    path = directory / "docs" / f"{key}.pkl"
-    path.write_bytes(pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL))
+def write_entry(docs_dir: Path, key: str, pickled: bytes) -> None:
+    """Write the entry file of ``key`` (:func:`pickle_extraction` bytes) into ``docs_dir``
+    (``OUT.tmp/cache/docs``)."""
+    (docs_dir / f"{key}.pkl").write_bytes(pickled)
 
 
 def link_entry(source: Path, directory: Path, key: str) -> None:

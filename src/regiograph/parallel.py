@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import math
 import multiprocessing as mp
+import pickle
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
 
-from .cache import strip_text
+from .cache import pickle_extraction, strip_text
 from .extract import extract
 from .extract.lexicon import load_lexicon
 from .model import Document, Extraction, ResolvedDocument
@@ -37,8 +38,13 @@ def _init_worker() -> None:
     load_lexicon()
 
 
-def extract_documents(chunk: list[Document]) -> list[Extraction]:
-    """Extract every document of ``chunk``, without the document text (a worker task)."""
+def extract_documents(chunk: list[Document]) -> list[bytes]:
+    """Extract every document of ``chunk``, without the document text, pickled (a worker
+    task: the bytes are both what is sent back and the document's cache entry)."""
+    return [pickle_extraction(strip_text(extract(doc))) for doc in chunk]
+
+
+def _extract_here(chunk: list[Document]) -> list[Extraction]:
     return [strip_text(extract(doc)) for doc in chunk]
 
 
@@ -51,10 +57,31 @@ def _chunks(items: Sequence[T], jobs: int, most: int) -> list[Sequence[T]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
+def worker_pool(jobs: int) -> ProcessPoolExecutor | None:
+    """A pool of ``jobs`` worker processes for :func:`extract_all` and :func:`render_all`
+    (``None`` for ``jobs <= 1``); the caller shuts it down (use it as a context manager).
+
+    A build makes one pool before it extracts and renders with it too: workers forked
+    while the parent is still small do not share (and, by touching reference counts,
+    copy) the pages of the extractions the parent holds by the time it renders.
+    """
+    if jobs <= 1:
+        return None
+    context = _context()
+    if context.get_start_method() == "fork":
+        _init_worker()  # forked workers inherit the lexicon instead of each loading it
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_worker)
+
+
 def _map(
-    func: Callable[[list[T]], list[R]], items: Sequence[T], jobs: int, most: int
+    func: Callable[[list[T]], list[R]],
+    items: Sequence[T],
+    jobs: int,
+    most: int,
+    pool: ProcessPoolExecutor | None = None,
 ) -> Iterator[list[R]]:
-    """``func`` over chunks of ``items``, in ``jobs`` processes; chunk results in order.
+    """``func`` over chunks of ``items``, in ``jobs`` processes (those of ``pool`` when
+    given, else a pool of its own); chunk results in order.
 
     Chunks are pickled to the workers even when they are forked: a forked worker that
     read the parent's objects instead would write their reference counts and so copy
@@ -63,13 +90,12 @@ def _map(
         for chunk in _chunks(items, 1, most):
             yield func(list(chunk))
         return
-    context = _context()
-    if context.get_start_method() == "fork":
-        _init_worker()  # forked workers inherit the lexicon instead of each loading it
-    with ProcessPoolExecutor(
-        max_workers=jobs, mp_context=context, initializer=_init_worker
-    ) as pool:
-        yield from pool.map(func, [list(c) for c in _chunks(items, jobs, most)])
+    chunks = [list(c) for c in _chunks(items, jobs, most)]
+    if pool is not None:
+        yield from pool.map(func, chunks)
+        return
+    with worker_pool(jobs) as own:
+        yield from own.map(func, chunks)
 
 
 def extract_all(
@@ -77,6 +103,8 @@ def extract_all(
     *,
     jobs: int = 1,
     progress: Callable[[Document], None] | None = None,
+    pickled: Callable[[int, bytes], None] | None = None,
+    pool: ProcessPoolExecutor | None = None,
 ) -> list[Extraction]:
     """The extraction of every document (text dropped), in input order.
 
@@ -87,6 +115,13 @@ def extract_all(
         Worker processes; 1 extracts in this process.
     progress : callable, optional
         Called with each document once its extraction is back, in input order.
+    pickled : callable, optional
+        Called with the index of each document and its extraction pickled
+        (:func:`~regiograph.cache.pickle_extraction`): the build writes these bytes as
+        the document's cache entry. Workers send their extractions pickled anyway, so
+        with ``jobs > 1`` this costs nothing extra.
+    pool : ProcessPoolExecutor, optional
+        The workers to use (see :func:`worker_pool`); by default a pool of ``jobs``.
 
     Returns
     -------
@@ -94,15 +129,32 @@ def extract_all(
         One per document, ``document.text`` emptied.
     """
     out: list[Extraction] = []
-    for results in _map(extract_documents, documents, jobs, most=64):
-        for ext in results:
-            out.append(ext)
-            if progress:
-                progress(documents[len(out) - 1])
+
+    def done(ext: Extraction, data: bytes | None) -> None:
+        if pickled:
+            pickled(len(out), data if data is not None else pickle_extraction(ext))
+        out.append(ext)
+        if progress:
+            progress(documents[len(out) - 1])
+
+    if jobs <= 1 or len(documents) < MIN_PARALLEL:
+        for results in _map(_extract_here, documents, 1, most=64):
+            for ext in results:
+                done(ext, None)
+        return out
+    for results in _map(extract_documents, documents, jobs, most=64, pool=pool):
+        for data in results:
+            done(pickle.loads(data), data)
     return out
 
 
-def render_all(resolved: Sequence[ResolvedDocument], *, jobs: int = 1) -> Iterator[Rendered]:
-    """The serialised named graph of every resolved document, in input order."""
-    for results in _map(render_documents, resolved, jobs, most=256):
+def render_all(
+    resolved: Sequence[ResolvedDocument],
+    *,
+    jobs: int = 1,
+    pool: ProcessPoolExecutor | None = None,
+) -> Iterator[Rendered]:
+    """The serialised named graph of every resolved document, in input order (in the
+    workers of ``pool`` when given)."""
+    for results in _map(render_documents, resolved, jobs, most=256, pool=pool):
         yield from results

@@ -30,6 +30,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
@@ -45,7 +46,7 @@ from .errors import NothingToBuildError, UsageError
 from .ingest import DEFAULT_MAX_BYTES, DocumentMeta, Skipped, iter_documents
 from .model import Document, Extraction, ResolvedDocument
 from .namespaces import DERIVED_GRAPH, doc_graph
-from .parallel import extract_all, render_all
+from .parallel import extract_all, render_all, worker_pool
 from .render import BlockCopier, LoadPieces, Rendered, header, render_triples, static_graphs
 from .resolve import Curation, resolve
 from .runtime import paused_gc
@@ -259,7 +260,48 @@ def _build(
         if progress:
             progress(done, total, doc.doc_id)
 
-    new = iter(extract_all(todo, jobs=jobs, progress=extracted))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    pool = worker_pool(jobs)  # one for extracting and rendering, forked while we are small
+    try:
+        return _build_into(
+            tmp, out, report, slots, todo, extracted, curation, fingerprint, started_ns,
+            previous, (jobs, pool), t0, t1,
+        )  # fmt: skip
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    finally:
+        if pool is not None:
+            pool.shutdown()
+
+
+def _build_into(
+    tmp: Path,
+    out: Path,
+    report: BuildReport,
+    slots: list[_Slot],
+    todo: list[Document],
+    extracted: Callable[[Document], None],
+    curation: str | Path | None,
+    fingerprint: str,
+    started_ns: int,
+    previous: c.Cache | None,
+    workers: tuple[int, ProcessPoolExecutor | None],
+    t0: float,
+    t1: float,
+) -> BuildReport:
+    """Extract, resolve and write the build into ``tmp``, then move it to ``out``."""
+    docs_dir = tmp / "cache" / "docs"
+    docs_dir.mkdir(parents=True)
+    keys = [slot.key for slot in slots if slot.extraction is None]
+
+    def keep(index: int, pickled: bytes) -> None:
+        # written as it comes back from the worker: the parent never pickles it again
+        c.write_entry(docs_dir, keys[index], pickled)
+
+    jobs, pool = workers
+    new = iter(extract_all(todo, jobs=jobs, progress=extracted, pickled=keep, pool=pool))
     for slot in slots:
         if slot.extraction is None:
             slot.extraction = next(new)
@@ -288,22 +330,14 @@ def _build(
     }
 
     t3 = time.perf_counter()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
-        seconds: dict[str, float] = {}
-        written = _write(
-            tmp, out, slots, resolved, fingerprint, started_ns, previous, jobs, seconds
-        )
-        report.counts["graphs_written"] = written
-        report.seconds["rdf_and_write"] = round(time.perf_counter() - t3, 3)
-        report.seconds.update(seconds)
-        report.seconds["total"] = round(time.perf_counter() - t0, 3)
-        (tmp / "build-report.json").write_text(report.to_json() + "\n", encoding="utf-8")
-        _replace_dir(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    seconds: dict[str, float] = {}
+    written = _write(tmp, out, slots, resolved, fingerprint, started_ns, previous, workers, seconds)
+    report.counts["graphs_written"] = written
+    report.seconds["rdf_and_write"] = round(time.perf_counter() - t3, 3)
+    report.seconds.update(seconds)
+    report.seconds["total"] = round(time.perf_counter() - t0, 3)
+    (tmp / "build-report.json").write_text(report.to_json() + "\n", encoding="utf-8")
+    _replace_dir(tmp, out)
     return report
 
 
@@ -341,7 +375,7 @@ def _write(
     fingerprint: str,
     started_ns: int,
     previous: c.Cache | None,
-    jobs: int,
+    workers: tuple[int, ProcessPoolExecutor | None],
     seconds: dict[str, float],
 ) -> int:
     """Write graph.trig, the cache, the store and graph.ttl into ``tmp``; return the
@@ -349,11 +383,13 @@ def _write(
     t0 = time.perf_counter()
     renders, by_graph, graph_fps, changed = _plan(slots, resolved, previous)
     todo = sorted(i for g in changed for i in by_graph[g])
+    jobs, pool = workers
     rendered = render_all(
-        [resolved[i] for i in todo], jobs=jobs if len(todo) >= PARALLEL_RENDER_MIN else 1
+        [resolved[i] for i in todo],
+        jobs=jobs if len(todo) >= PARALLEL_RENDER_MIN else 1,
+        pool=pool,
     )
     cache_dir = tmp / "cache"
-    (cache_dir / "docs").mkdir(parents=True)
     fresh: dict[str, list[Rendered]] = {}
     full = previous is None
     statics = static_graphs()
@@ -373,8 +409,8 @@ def _write(
         for i, slot in enumerate(slots):
             if i in wanted:
                 r = next(rendered)
-                entry = c.Entry(slot.extraction, renders[i], r.triples)
-                c.write_entry(cache_dir, slot.key, entry)
+                if slot.entry is not None:  # reused, but its graph is rendered again
+                    c.link_entry(previous.path(slot.key), cache_dir, slot.key)
                 copier.flush()
                 trig.write(r.trig)
                 length = len(r.trig)
@@ -393,6 +429,7 @@ def _write(
                     "key": slot.key,
                     "sha256": slot.sha256,
                     "stat": list(slot.stat),
+                    "render": renders[i],
                     "trig": [position, length],
                 }
             )
