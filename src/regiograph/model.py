@@ -25,7 +25,7 @@ ORG_TYPES: tuple[str, ...] = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Document:
     """One source document after ingestion: plain text plus metadata."""
 
@@ -40,7 +40,7 @@ class Document:
     path: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Segment:
     """A line-level unit of text: a headline, dateline, list item, byline or sentence."""
 
@@ -51,7 +51,7 @@ class Segment:
     paragraph: int = 0  # index of the block of lines (separated by blank lines) it is in
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Evidence:
     """The sentence a fact was read from, with character offsets into the document text."""
 
@@ -61,7 +61,7 @@ class Evidence:
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OrgMention:
     """An organisation named in a document.
 
@@ -83,7 +83,7 @@ class OrgMention:
     location: str | None = None  # CBS code of the municipality it is based in
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PersonMention:
     name: str
     start: int
@@ -91,7 +91,7 @@ class PersonMention:
     confidence: float = 0.8
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RoleFact:
     """A person holds a role in an organisation (``org:Membership`` with ``org:role``)."""
 
@@ -103,7 +103,7 @@ class RoleFact:
     confidence: float = 0.7
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MembershipFact:
     """An organisation is a member of a collaboration.
 
@@ -118,7 +118,7 @@ class MembershipFact:
     confidence: float = 0.7
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PlaceMention:
     code: str  # CBS code
     surface: str
@@ -126,7 +126,7 @@ class PlaceMention:
     end: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DateFact:
     """A start or end date of a named collaboration."""
 
@@ -136,7 +136,7 @@ class DateFact:
     evidence: Evidence
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Extraction:
     """Everything the extractor read from one document."""
 
@@ -150,7 +150,7 @@ class Extraction:
     sectors: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entity:
     """A resolved organisation: one per real organisation across all documents."""
 
@@ -165,7 +165,7 @@ class Entity:
     confidence: float = 0.8
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ResolvedDocument:
     """An extraction whose organisation and person names are mapped to entity keys."""
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
@@ -244,7 +244,7 @@ def resolve(
                 extra.setdefault(org_keys[org_name], set()).update(found)
     for key, found in extra.items():
         ent = entities[key]
-        entities[key] = Entity(**{**ent.__dict__, "sectors": ent.sectors | frozenset(found)})
+        entities[key] = replace(ent, sectors=ent.sectors | frozenset(found))
     slugs: dict[str, str] = {}
     resolved = []
     for ext, org_keys in zip(extractions, all_keys, strict=True):
