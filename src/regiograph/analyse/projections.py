@@ -270,19 +270,32 @@ def org_network(
     none does; ``min_confidence`` applies to both memberships (see the module docstring).
     The window and threshold are kept in ``G.graph``.
     """
+    return _org_graph(_read(store, since, until, min_confidence))
+
+
+@dataclass
+class _Reading:
+    """What the projections are made from: the node attributes and memberships read from
+    the store, and the window and confidence threshold that filter them."""
+
+    info: dict[str, dict[str, Any]]
+    memberships: dict[tuple[str, str], _Membership]
+    since: int | None
+    until: int | None
+    min_confidence: float
+
+
+def _read(
+    store: ox.Store, since: int | None, until: int | None, min_confidence: float
+) -> _Reading:
     _check_window(since, until)
-    return _org_graph(
-        node_attributes(store), _memberships(store, min_confidence), since, until, min_confidence
-    )
+    memberships = _memberships(store, min_confidence)
+    return _Reading(node_attributes(store), memberships, since, until, min_confidence)
 
 
-def _org_graph(
-    info: dict[str, dict[str, Any]],
-    memberships: dict[tuple[str, str], _Membership],
-    since: int | None,
-    until: int | None,
-    min_confidence: float,
-) -> nx.Graph:
+def _org_graph(reading: _Reading) -> nx.Graph:
+    info, memberships = reading.info, reading.memberships
+    since, until, min_confidence = reading.since, reading.until, reading.min_confidence
     graph = nx.Graph(
         projection="organisations", since=since, until=until, min_confidence=min_confidence
     )
@@ -348,19 +361,12 @@ def bipartite_network(
     ``bipartite=1`` node and that membership is left out, so the graph stays bipartite;
     the left-out pairs are listed in ``G.graph["nested"]`` as ``(member, collaboration)``.
     """
-    _check_window(since, until)
-    return _bipartite_graph(
-        node_attributes(store), _memberships(store, min_confidence), since, until, min_confidence
-    )
+    return _bipartite_graph(_read(store, since, until, min_confidence))
 
 
-def _bipartite_graph(
-    info: dict[str, dict[str, Any]],
-    memberships: dict[tuple[str, str], _Membership],
-    since: int | None,
-    until: int | None,
-    min_confidence: float,
-) -> nx.Graph:
+def _bipartite_graph(reading: _Reading) -> nx.Graph:
+    info, memberships = reading.info, reading.memberships
+    since, until, min_confidence = reading.since, reading.until, reading.min_confidence
     kept = {
         key: m
         for key, m in sorted(memberships.items())
@@ -398,13 +404,8 @@ def networks(
 ) -> tuple[nx.Graph, nx.Graph]:
     """``(org_network(store, ...), bipartite_network(store, ...))`` from one reading of the
     store (both are made from the same node attributes and memberships)."""
-    _check_window(since, until)
-    info = node_attributes(store)
-    memberships = _memberships(store, min_confidence)
-    return (
-        _org_graph(info, memberships, since, until, min_confidence),
-        _bipartite_graph(info, memberships, since, until, min_confidence),
-    )
+    reading = _read(store, since, until, min_confidence)
+    return _org_graph(reading), _bipartite_graph(reading)
 
 
 def time_slices(
