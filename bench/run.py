@@ -41,7 +41,7 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
 AREAS = ("build", "queries", "analysis", "pages")
-PACKAGES = ("regiograph", "pyoxigraph", "rdflib", "networkx", "scipy", "pyvis")
+PACKAGES = ("regiograph", "pyoxigraph", "rdflib", "networkx", "scipy", "igraph", "pyvis")
 
 
 def machine() -> dict[str, str]:
