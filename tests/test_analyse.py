@@ -224,10 +224,10 @@ def _holes_graphs() -> list[nx.Graph]:
 def test_structural_holes_equal_networkx_on_awkward_graphs(
     graph: int, weight: str | None, cells: int | None, monkeypatch
 ) -> None:
-    from regiograph.analyse import groups
+    from regiograph.analyse import sparse
 
     if cells is not None:  # many small blocks, unpacked dense and looked up sparse
-        monkeypatch.setattr(groups, "PRODUCT_CELLS", cells)
+        monkeypatch.setattr(sparse, "PRODUCT_CELLS", cells)
     G = _holes_graphs()[graph]
     for ours, theirs in ((constraint, nx.constraint), (effective_size, nx.effective_size)):
         mine = ours(G, weight=weight)
@@ -244,7 +244,7 @@ def test_sparse_products_at_a_pattern() -> None:
     import numpy as np
     import scipy.sparse as sp
 
-    from regiograph.analyse import groups
+    from regiograph.analyse import sparse
 
     rng = np.random.default_rng(3)
     A = sp.random_array((30, 30), density=0.2, rng=rng, format="csr")
@@ -252,19 +252,19 @@ def test_sparse_products_at_a_pattern() -> None:
     A.sort_indices()
     X = sp.random_array((30, 30), density=0.3, rng=rng, format="csr")
     full = (X @ A).toarray()
-    rows = groups._rows(A)
-    assert np.allclose(groups._at_pattern(X, A, A), full[rows, A.indices], rtol=1e-12)
-    upper = groups._at_pattern(X, A, A, upper=True)
+    rows = sparse.row_indices(A)
+    assert np.allclose(sparse.at_pattern(X, A, A), full[rows, A.indices], rtol=1e-12)
+    upper = sparse.at_pattern(X, A, A, upper=True)
     assert np.allclose(upper, np.where(A.indices >= rows, full[rows, A.indices], 0.0))
     sym = (A @ A).toarray()
-    assert np.allclose(groups._symmetric_at_pattern(A, A, A), sym[rows, A.indices])
-    assert (A.indices[groups._transposed(A)] == rows).all()
+    assert np.allclose(sparse.symmetric_at_pattern(A, A, A), sym[rows, A.indices])
+    assert (A.indices[sparse.transposed(A)] == rows).all()
 
 
 @pytest.mark.parametrize("directed", [False, True])
 @pytest.mark.parametrize("multi", [False, True])
 def test_adjacency_matrix_is_networkx_s(directed: bool, multi: bool) -> None:
-    from regiograph.analyse.groups import _adjacency_matrix
+    from regiograph.analyse.sparse import adjacency_matrix
 
     kind = {(0, 0): nx.Graph, (0, 1): nx.MultiGraph, (1, 0): nx.DiGraph, (1, 1): nx.MultiDiGraph}
     G = kind[directed, multi]()
@@ -273,7 +273,7 @@ def test_adjacency_matrix_is_networkx_s(directed: bool, multi: bool) -> None:
     if multi:
         G.add_edge(0, 1, weight=4)
     for weight in (None, "weight"):
-        mine = _adjacency_matrix(G, weight)
+        mine = adjacency_matrix(G, weight)
         theirs = nx.to_scipy_sparse_array(G, weight=weight, dtype=float, format="csr")
         assert (mine != theirs).nnz == 0 and mine.has_sorted_indices
 
@@ -317,7 +317,7 @@ def _brokerage_by_pairs(G: nx.Graph, groups: dict) -> dict:
 def test_brokerage_equals_the_plain_definition(seed: int, cells: int | None, monkeypatch) -> None:
     import random
 
-    from regiograph.analyse import groups as module
+    from regiograph.analyse import sparse as module
 
     if cells is not None:
         monkeypatch.setattr(module, "PRODUCT_CELLS", cells)

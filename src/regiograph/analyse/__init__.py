@@ -5,7 +5,8 @@
   reading), :func:`person_network`,
   :func:`time_slices`) through the named SPARQL queries in ``analyse/queries/``;
 * :mod:`~regiograph.analyse.metrics` holds the measures (centralities, Burt's structural
-  holes, Louvain communities, Gould-Fernandez brokerage, helix mix, province bridges);
+  holes, Louvain communities, Gould-Fernandez brokerage, helix mix, province bridges),
+  with the SciPy sparse-matrix helpers they share in :mod:`~regiograph.analyse.sparse`;
 * :func:`analyse` computes all of them into an :class:`AnalysisResult`, which
   :func:`metrics_graph`, :func:`write_metrics`, :func:`metrics_csv` and :func:`summary`
   write out.

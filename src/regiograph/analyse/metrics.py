@@ -24,15 +24,12 @@ from .groups import (
     DIRECTED_ROLES,
     HELICES,
     UNDIRECTED_ROLES,
-    _adjacency_matrix,
-    _rows,
     _sort_key,
-    _symmetric_at_pattern,
-    _without_loops,
     brokerage,
     cross_province_bridges,
     helix_mix,
 )
+from .sparse import adjacency_matrix, row_indices, symmetric_at_pattern, without_loops
 
 __all__ = [
     "DIRECTED_ROLES",
@@ -202,7 +199,7 @@ def _power_iteration(
     import numpy as np
 
     nodes = list(G)
-    A = _adjacency_matrix(G, weight)
+    A = adjacency_matrix(G, weight)
     x = np.full(len(nodes), 1.0 / len(nodes))
     for _ in range(max_iter):
         last = x
@@ -310,7 +307,7 @@ def pagerank(
     n = len(G)
     if n == 0:
         return {}
-    A = _adjacency_matrix(G, weight)
+    A = adjacency_matrix(G, weight)
     S = A.sum(axis=1)
     S[S != 0] = 1.0 / S[S != 0]
     A.data *= np.repeat(S, np.diff(A.indptr))  # rows times 1/sum, as networkx's Q @ A
@@ -360,8 +357,8 @@ def _mutual_matrix(G: nx.Graph, weight: str | None) -> Any:
     import scipy.sparse as sp
 
     if not G.is_directed():
-        return _adjacency_matrix(G, weight, parallel="last")
-    A = _adjacency_matrix(G, weight).tocoo()
+        return adjacency_matrix(G, weight, parallel="last")
+    A = adjacency_matrix(G, weight).tocoo()
     rows, cols = np.concatenate((A.row, A.col)), np.concatenate((A.col, A.row))
     W = sp.csr_array((np.concatenate((A.data, A.data)), (rows, cols)), shape=A.shape)
     W.sum_duplicates()  # keeps weights of 0 stored
@@ -374,7 +371,7 @@ def _row_scale(W: Any, norm: str) -> Any:
 
     n = W.shape[0]
     if norm == "sum":
-        return np.bincount(_rows(W), weights=W.data, minlength=n)
+        return np.bincount(row_indices(W), weights=W.data, minlength=n)
     scale = np.zeros(n)
     filled = np.diff(W.indptr) > 0
     if W.nnz:
@@ -436,12 +433,12 @@ def constraint(G: nx.Graph, *, weight: str | None = None) -> dict[Hashable, floa
     if not len(G):
         return {}
     W = _mutual_matrix(G, weight)
-    rows = _rows(W)
+    rows = row_indices(W)
     total = _row_scale(W, "sum")[rows]
     P = W.copy()
     P.data = _ratio(W.data, total)
     # (P P)[v, u] = (W P)[v, u] / total[v], and W P = W D^-1 W is symmetric
-    terms = (P.data + _ratio(_symmetric_at_pattern(W, P, W), total)) ** 2
+    terms = (P.data + _ratio(symmetric_at_pattern(W, P, W), total)) ** 2
     result = np.bincount(rows, weights=terms, minlength=len(G))
     result[~_partners(G, other=False)] = math.nan
     return dict(zip(G, result.tolist(), strict=True))
@@ -492,10 +489,10 @@ def effective_size(G: nx.Graph, *, weight: str | None = None) -> dict[Hashable, 
     if weight is None and not G.is_directed():
         result = _borgatti(W)
     else:
-        rows = _rows(W)
+        rows = row_indices(W)
         total, strongest = _row_scale(W, "sum")[rows], _row_scale(W, "max")[W.indices]
         # (P M^T)[v, u] = (W W)[v, u] / (total[v] * strongest[u]), W W symmetric
-        both = _symmetric_at_pattern(W, W, W)
+        both = symmetric_at_pattern(W, W, W)
         redundancy = _ratio(_ratio(both, total), strongest)
         result = np.bincount(rows, weights=1 - redundancy, minlength=len(G))
     result[~_partners(G, other=True)] = math.nan
@@ -507,9 +504,9 @@ def _borgatti(W: Any) -> Any:
     the pattern of ``W`` (``nan`` without partners)."""
     import numpy as np
 
-    A, loops = _without_loops(W)
+    A, loops = without_loops(W)
     n = len(loops)
-    twice = np.bincount(_rows(A), weights=_symmetric_at_pattern(A, A, A), minlength=n)
+    twice = np.bincount(row_indices(A), weights=symmetric_at_pattern(A, A, A), minlength=n)
     partners = np.diff(A.indptr).astype(float)
     looped = A @ loops
     result = np.full(n, math.nan)
@@ -558,9 +555,7 @@ def communities(
     if len(G) == 0:
         return {}
     if G.is_directed() or G.is_multigraph():
-        parts = nx.community.louvain_communities(
-            G, weight=weight, resolution=resolution, seed=seed
-        )
+        parts = nx.community.louvain_communities(G, weight=weight, resolution=resolution, seed=seed)
     else:
         parts = _multilevel(G, weight, resolution, seed)
     ordered = sorted(parts, key=lambda part: (-len(part), min(map(_sort_key, part))))
