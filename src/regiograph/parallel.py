@@ -61,16 +61,19 @@ def worker_pool(jobs: int) -> ProcessPoolExecutor | None:
     """A pool of ``jobs`` worker processes for :func:`extract_all` and :func:`render_all`
     (``None`` for ``jobs <= 1``); the caller shuts it down (use it as a context manager).
 
-    A build makes one pool before it extracts and renders with it too: workers forked
-    while the parent is still small do not share (and, by touching reference counts,
-    copy) the pages of the extractions the parent holds by the time it renders.
+    A build makes one pool before it extracts and renders with it too: its workers, forked
+    at the first task while the parent is still small, do not share (and, by touching
+    reference counts, copy) the pages of the extractions the parent holds when it renders.
     """
     if jobs <= 1:
         return None
-    context = _context()
-    if context.get_start_method() == "fork":
-        _init_worker()  # forked workers inherit the lexicon instead of each loading it
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_worker)
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=_context(), initializer=_init_worker)
+
+
+def _in_workers(n: int, jobs: int) -> bool:
+    """Whether ``n`` items go to ``jobs`` worker processes (below :data:`MIN_PARALLEL`
+    a pool costs more than it saves)."""
+    return jobs > 1 and n >= MIN_PARALLEL
 
 
 def _map(
@@ -86,10 +89,12 @@ def _map(
     Chunks are pickled to the workers even when they are forked: a forked worker that
     read the parent's objects instead would write their reference counts and so copy
     every page they are on (on 100,000 documents, hundreds of MB per worker)."""
-    if jobs <= 1 or len(items) < MIN_PARALLEL:
+    if not _in_workers(len(items), jobs):
         for chunk in _chunks(items, 1, most):
             yield func(list(chunk))
         return
+    if _context().get_start_method() == "fork":
+        _init_worker()  # workers fork at the first task: they inherit the lexicon (cached)
     chunks = [list(c) for c in _chunks(items, jobs, most)]
     if pool is not None:
         yield from pool.map(func, chunks)
@@ -137,7 +142,7 @@ def extract_all(
         if progress:
             progress(documents[len(out) - 1])
 
-    if jobs <= 1 or len(documents) < MIN_PARALLEL:
+    if not _in_workers(len(documents), jobs):
         for results in _map(_extract_here, documents, 1, most=64):
             for ext in results:
                 done(ext, None)

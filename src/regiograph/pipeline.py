@@ -307,8 +307,10 @@ def _build_into(
             slot.extraction = next(new)
     extractions = [s.extraction for s in slots]
     n_extracted = len(todo)
-    todo.clear()  # the documents' texts are not needed any more (0.5 GB at 100,000);
-    del new  # clear(), not del: the caller holds the same list
+    # the documents' texts are not needed any more (0.5 GB at 100,000): clear the list,
+    # as the caller holds it too
+    todo.clear()
+    del new
     report.seconds["extract"] = round(time.perf_counter() - t1, 3)
 
     t2 = time.perf_counter()
