@@ -242,3 +242,28 @@ def test_discover_keeps_each_real_file_once_following_file_links(tmp_path: Path,
     assert found("a", "a/x.txt", "alink") == ["a/b/link.txt", "a/b/y.txt", "a/x.txt"]
     assert found("alink", "./a/../a") == ["alink/b/link.txt", "alink/b/y.txt", "alink/x.txt"]
     assert found("c", "a") == ["a/b/y.txt", "a/x.txt", "c/z.txt"]  # z.txt once
+
+
+def test_model_objects_pickle_as_their_field_values_and_come_back_equal():
+    import dataclasses
+    import pickle
+
+    from regiograph import model
+    from regiograph.extract import extract
+    from regiograph.ingest import read_document
+
+    classes = [
+        c for c in vars(model).values() if isinstance(c, type) and dataclasses.is_dataclass(c)
+    ]
+    assert len(classes) == 12
+    for cls in classes:
+        names = [f.name for f in dataclasses.fields(cls)]
+        obj = cls.__new__(cls)
+        for i, name in enumerate(names):
+            object.__setattr__(obj, name, i)
+        assert obj.__reduce__() == (cls, tuple(range(len(names))))
+    root = Path(__file__).resolve().parents[1] / "data" / "corpus"
+    extractions = [extract(read_document(path)) for path in sorted(root.glob("*.txt"))]
+    assert all(any(getattr(e, part) for e in extractions) for part in ("roles", "dates"))
+    again = pickle.loads(pickle.dumps(extractions, protocol=pickle.HIGHEST_PROTOCOL))
+    assert again == extractions

@@ -5,12 +5,16 @@ extract -> :class:`Extraction` (mentions and facts, with :class:`Evidence`)
 resolve -> :class:`ResolvedDocument` (mentions mapped to stable entity keys)
 rdf     -> an ``rdflib.Graph`` per document (see :mod:`regiograph.rdf`)
 
-All of them are frozen dataclasses so a stage cannot change its input by accident.
+All of them are frozen dataclasses so a stage cannot change its input by accident, with
+``__slots__`` (a third less memory per extraction) and :func:`_pickled_as_tuple` (every
+extraction is pickled by the worker that made it and unpickled by the build and by the
+next incremental build).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import operator
+from dataclasses import dataclass, field, fields
 from datetime import date
 
 #: The seven organisation types of the graph contract (``skos:notation`` values).
@@ -25,6 +29,23 @@ ORG_TYPES: tuple[str, ...] = (
 )
 
 
+def _pickled_as_tuple(cls):
+    """Pickle instances of the dataclass ``cls`` as ``cls(*values)``.
+
+    A slotted dataclass pickles through ``dataclasses._dataclass_getstate`` and
+    ``_dataclass_setstate``, which call ``fields()`` for every object: that doubled the
+    time to unpickle an extraction (about 1 s per 10,000 documents against 0.5 s).
+    """
+    values = operator.attrgetter(*(f.name for f in fields(cls)))
+
+    def __reduce__(self):
+        return cls, values(self)
+
+    cls.__reduce__ = __reduce__
+    return cls
+
+
+@_pickled_as_tuple
 @dataclass(frozen=True, slots=True)
 class Document:
     """One source document after ingestion: plain text plus metadata."""
@@ -40,6 +61,7 @@ class Document:
     path: str | None = None
 
 
+@_pickled_as_tuple
 @dataclass(frozen=True, slots=True)
 class Segment:
     """A line-level unit of text: a headline, dateline, list item, byline or sentence."""
@@ -51,6 +73,7 @@ class Segment:
     paragraph: int = 0  # index of the block of lines (separated by blank lines) it is in
 
 
+@_pickled_as_tuple
 @dataclass(frozen=True, slots=True)
 class Evidence:
     """The sentence a fact was read from, with character offsets into the document text."""
@@ -61,6 +84,7 @@ class Evidence:
     text: str
 
 
+@_pickled_as_tuple
 @dataclass(frozen=True, slots=True)
 class OrgMention:
     """An organisation named in a document.
@@ -83,6 +107,7 @@ class OrgMention:
     location: str | None = None  # CBS code of the municipality it is based in
 
 
+@_pickled_as_tuple
 @dataclass(frozen=True, slots=True)
 class PersonMention:
     name: str
@@ -91,6 +116,7 @@ class PersonMention:
     confidence: float = 0.8
 
 
+@_pickled_as_tuple
 @dataclass(frozen=True, slots=True)
 class RoleFact:
     """A person holds a role in an organisation (``org:Membership`` with ``org:role``)."""
@@ -103,6 +129,7 @@ class RoleFact:
     confidence: float = 0.7
 
 
+@_pickled_as_tuple
 @dataclass(frozen=True, slots=True)
 class MembershipFact:
     """An organisation is a member of a collaboration.
@@ -118,6 +145,7 @@ class MembershipFact:
     confidence: float = 0.7
 
 
+@_pickled_as_tuple
 @dataclass(frozen=True, slots=True)
 class PlaceMention:
     code: str  # CBS code
@@ -126,6 +154,7 @@ class PlaceMention:
     end: int
 
 
+@_pickled_as_tuple
 @dataclass(frozen=True, slots=True)
 class DateFact:
     """A start or end date of a named collaboration."""
@@ -136,6 +165,7 @@ class DateFact:
     evidence: Evidence
 
 
+@_pickled_as_tuple
 @dataclass(frozen=True, slots=True)
 class Extraction:
     """Everything the extractor read from one document."""
@@ -150,6 +180,7 @@ class Extraction:
     sectors: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
+@_pickled_as_tuple
 @dataclass(frozen=True, slots=True)
 class Entity:
     """A resolved organisation: one per real organisation across all documents."""
@@ -165,6 +196,7 @@ class Entity:
     confidence: float = 0.8
 
 
+@_pickled_as_tuple
 @dataclass(frozen=True, slots=True)
 class ResolvedDocument:
     """An extraction whose organisation and person names are mapped to entity keys."""
