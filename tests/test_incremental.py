@@ -19,7 +19,8 @@ from regiograph import cache, pipeline
 from regiograph.errors import UsageError
 from regiograph.namespaces import doc_graph
 from regiograph.pipeline import build
-from regiograph.store import copy_store, dump_union, patch_union, replace_graphs
+from regiograph.render import UNION_TRIPLES_PER_DOCUMENT, LoadPieces
+from regiograph.store import _BLOCK, copy_store, dump_union, patch_union, replace_graphs
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "data" / "corpus"
@@ -201,12 +202,28 @@ def test_two_workers_write_the_same_bytes(work: Path):
 
 
 def test_a_store_loaded_in_many_pieces_is_the_same(work: Path, monkeypatch):
-    monkeypatch.setattr(pipeline, "LOAD_CHUNK", 500)  # about 25 pieces instead of one
+    made: list[LoadPieces] = []
+
+    class Spy(LoadPieces):
+        def __init__(self, *args) -> None:
+            super().__init__(*args)
+            made.append(self)
+
+    monkeypatch.setattr(pipeline, "LoadPieces", Spy)
+    monkeypatch.setattr(pipeline, "LOAD_CHUNK", 300)  # many pieces and union files
     build([work / "corpus"], work / "pieces", curation=work / "curation.yaml", incremental=False)
+    monkeypatch.setattr(pipeline, "LOAD_CHUNK", 250_000)
     build([work / "corpus"], work / "full", curation=work / "curation.yaml", incremental=False)
+    assert [len(p.files) for p in made] == [round(N_DOCS * UNION_TRIPLES_PER_DOCUMENT / 300), 1]
+    assert len(made[0].pieces) == 8 and len(made[1].pieces) == 1
     assert_same(work / "pieces", work / "full")
-    for name in ("graph.trig", "graph.ttl"):
-        assert (work / "pieces" / name).read_bytes() == (work / "full" / name).read_bytes()
+    trig = (work / "pieces" / "graph.trig").read_bytes()
+    assert trig == (work / "full" / "graph.trig").read_bytes()
+    # graph.ttl: the same triples, one block per subject however many union files
+    for build_dir in ("pieces", "full"):
+        ttl = (work / build_dir / "graph.ttl").read_bytes()
+        subjects = [m.group(1) for m in _BLOCK.finditer(ttl)]
+        assert len(subjects) == len(set(subjects)) > 100
 
 
 def test_jobs_must_be_positive(work: Path):

@@ -47,7 +47,15 @@ from .ingest import DEFAULT_MAX_BYTES, DocumentMeta, Skipped, iter_documents
 from .model import Document, Extraction, ResolvedDocument
 from .namespaces import DERIVED_GRAPH, doc_graph
 from .parallel import extract_all, render_all, worker_pool
-from .render import BlockCopier, LoadPieces, Rendered, header, render_triples, static_graphs
+from .render import (
+    BlockCopier,
+    LoadPieces,
+    Rendered,
+    header,
+    render_triples,
+    static_graphs,
+    union_files,
+)
 from .resolve import Curation, resolve
 from .runtime import paused_gc
 from .store import (
@@ -398,7 +406,7 @@ def _write(
     fresh: dict[str, list[Rendered]] = {}
     full = previous is None
     statics = static_graphs()
-    union = LoadPieces(tmp, LOAD_CHUNK) if full else None
+    union = LoadPieces(tmp, LOAD_CHUNK, union_files(len(slots), LOAD_CHUNK)) if full else None
     docs = []
     with ExitStack() as files:
         trig = files.enter_context((tmp / "graph.trig").open("wb"))

@@ -11,6 +11,7 @@ import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -105,10 +106,10 @@ def load_store(
     ``trig`` holds the named graphs; ``pieces`` are (start, end) byte ranges of it, each
     a run of whole graph blocks (of at most about :data:`LOAD_CHUNK` quads), to which
     ``prefixes`` (the ``@prefix`` lines) is prepended. ``union`` are N-Triples files of all
-    triples of the named graphs (duplicates allowed): they become the default graph, each
-    triple once, which is then written to ``ttl`` as Turtle. pyoxigraph's bulk loader
-    parses and indexes outside the GIL: the named graphs and the default graph load in two
-    threads.
+    triples of the named graphs (duplicates allowed), split by subject (as
+    :class:`regiograph.render.LoadPieces` writes them): they become the default graph, each
+    triple once, and ``ttl``. pyoxigraph's bulk loader parses and indexes outside the GIL:
+    the named graphs and the default graph load in two threads.
     """
     store = ox.Store(str(directory))
     try:
@@ -148,9 +149,20 @@ def _load_named_graphs(
 
 
 def _load_default_graph(store: ox.Store, union: list[Path], ttl: Path) -> None:
-    for path in union:
-        store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
-    dump_union(store, ttl)
+    """Load the union files into the default graph and write them to ``ttl`` as Turtle.
+
+    Each file holds every triple of its subjects, so its distinct lines, sorted, are its
+    part of the union with one Turtle block per subject. Writing ``ttl`` from them instead
+    of reading the default graph back from the store saves 5 s per 1M triples (and at
+    100,000 documents the store, still being loaded and not yet compacted, took 213 s
+    to read).
+    """
+    with ttl.open("wb") as out:
+        out.write(prefix_lines())
+        for path in union:
+            nt = b"".join(sorted(set(path.read_bytes().splitlines(keepends=True))))
+            store.bulk_load(input=nt, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
+            out.write(_turtle(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES)))
 
 
 def load_nquads(directory: Path, path: Path) -> int:
@@ -273,11 +285,27 @@ def dump_union(store: ox.Store, path: Path) -> None:
 _BLOCK = re.compile(rb"^([^\t\n@][^ \n]*) ", re.MULTILINE)
 
 
-def _turtle(triples: list[ox.Triple]) -> bytes:
-    """Turtle of ``triples`` without the prefix lines."""
-    data = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+@lru_cache(maxsize=2)
+def prefix_lines(fmt: ox.RdfFormat = ox.RdfFormat.TURTLE) -> bytes:
+    """The ``@prefix`` lines of :data:`PREFIXES` that pyoxigraph writes first in ``fmt``."""
+    probe = ox.Quad(ox.NamedNode("urn:x"), ox.NamedNode("urn:y"), ox.NamedNode("urn:z"))
+    data = ox.serialize([probe], format=fmt, prefixes=PREFIXES)
     lines = data.splitlines(keepends=True)
-    return b"".join(line for line in lines if not line.startswith(b"@prefix "))
+    return b"".join(line for line in lines if line.startswith(b"@prefix "))
+
+
+def without_prefixes(data: bytes, fmt: ox.RdfFormat = ox.RdfFormat.TURTLE) -> bytes:
+    """``data`` (pyoxigraph's serialisation in ``fmt`` with :data:`PREFIXES`) without its
+    leading :func:`prefix_lines`."""
+    head = prefix_lines(fmt)
+    if not data.startswith(head):  # pragma: no cover - pyoxigraph writes prefixes first
+        raise RuntimeError("unexpected serialisation: the prefix lines are not first")
+    return data[len(head) :]
+
+
+def _turtle(triples: Iterable[ox.Triple | ox.Quad]) -> bytes:
+    """Turtle of ``triples`` (or default-graph quads) without the prefix lines."""
+    return without_prefixes(ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES))
 
 
 def patch_union(store: ox.Store, old: Path, new: Path, subjects: Iterable) -> None:
