@@ -10,7 +10,7 @@ import os
 import re
 import tempfile
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from functools import lru_cache
 from pathlib import Path
 
@@ -109,15 +109,23 @@ def load_store(
     triples of the named graphs (duplicates allowed), split by subject (as
     :class:`regiograph.render.LoadPieces` writes them): they become the default graph, each
     triple once, and ``ttl``. pyoxigraph's bulk loader parses and indexes outside the GIL:
-    the named graphs and the default graph load in two threads.
+    two threads load, one the union while the other starts on the pieces of named
+    graphs, which both take once the union is done.
     """
     store = ox.Store(str(directory))
     try:
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            jobs = [
-                pool.submit(_load_named_graphs, store, trig, pieces, prefixes),
-                pool.submit(_load_default_graph, store, union, ttl),
-            ]
+        with ThreadPoolExecutor(max_workers=2) as pool, trig.open("rb") as handle:
+            # the union first: it is the longest task; the pieces of named graphs are
+            # shared by both threads
+            jobs = [pool.submit(_load_default_graph, store, union, ttl)]
+            for start, end in pieces:
+                handle.seek(start)
+                data = handle.read(end - start)
+                jobs.append(
+                    pool.submit(_load_named, store, data if start == 0 else prefixes + data)
+                )
+                if len(jobs) > 3:  # read ahead one piece, not all of graph.trig
+                    _wait_for_one(jobs)
             for job in jobs:
                 job.result()
         compact(store)
@@ -138,14 +146,17 @@ def compact(store: ox.Store) -> None:
     store.optimize()
 
 
-def _load_named_graphs(
-    store: ox.Store, trig: Path, pieces: list[tuple[int, int]], prefixes: bytes
-) -> None:
-    with trig.open("rb") as handle:
-        for start, end in pieces:
-            handle.seek(start)
-            data = handle.read(end - start)
-            store.bulk_load(input=data if start == 0 else prefixes + data, format=ox.RdfFormat.TRIG)
+def _load_named(store: ox.Store, trig: bytes) -> None:
+    store.bulk_load(input=trig, format=ox.RdfFormat.TRIG)
+
+
+def _wait_for_one(jobs: list[Future]) -> None:
+    """Wait until one of the unfinished ``jobs`` is done, and drop the finished ones
+    (raising the error of any that failed)."""
+    wait(jobs, return_when=FIRST_COMPLETED)
+    for job in [j for j in jobs if j.done()]:
+        job.result()
+        jobs.remove(job)
 
 
 def _load_default_graph(store: ox.Store, union: list[Path], ttl: Path) -> None:
@@ -267,9 +278,7 @@ def _leave_union(store: ox.Store, triples: Iterable[ox.Triple]) -> set:
 def _join_union(store: ox.Store, triples: Iterable[ox.Triple]) -> set:
     """Add to the default graph each of ``triples`` it does not hold yet."""
     default = ox.DefaultGraph()
-    joined = [
-        t for t in triples if ox.Quad(t.subject, t.predicate, t.object, default) not in store
-    ]
+    joined = [t for t in triples if ox.Quad(t.subject, t.predicate, t.object, default) not in store]
     if joined:
         store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, default) for t in joined)
     return {t.subject for t in joined}
