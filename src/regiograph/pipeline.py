@@ -57,7 +57,7 @@ from .render import (
     union_files,
 )
 from .resolve import Curation, resolve
-from .runtime import paused_gc
+from .runtime import paused_gc, return_free_memory
 from .store import (
     LOAD_CHUNK,
     copy_store,
@@ -464,6 +464,9 @@ def _write(
     resolved.clear()
     for slot in slots:
         slot.extraction = slot.entry = None
+    if pool is not None:  # the workers are done; each holds about 0.4 GB at 100,000
+        pool.shutdown()
+    return_free_memory()
     if union:
         trig_path, ttl_path = tmp / "graph.trig", tmp / "graph.ttl"
         load_store(tmp / "store", trig_path, union.pieces, header(), union.files, ttl_path)

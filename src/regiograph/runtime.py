@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 
-__all__ = ["paused_gc"]
+__all__ = ["paused_gc", "return_free_memory"]
 
 
 @contextmanager
@@ -25,3 +28,28 @@ def paused_gc() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+@lru_cache(maxsize=1)
+def _malloc_trim():
+    """glibc's ``malloc_trim``, or ``None`` where the C library has none."""
+    name = ctypes.util.find_library("c")
+    try:
+        return ctypes.CDLL(name).malloc_trim if name else None
+    except (OSError, AttributeError):  # not glibc (macOS, musl, Windows)
+        return None
+
+
+def return_free_memory() -> bool:
+    """Give the memory the process has freed back to the operating system, where the C
+    library can (glibc's ``malloc_trim``); return whether it could.
+
+    Python returns its small-object arenas once they are empty, but the C heap keeps
+    freed blocks for reuse: after a build drops the extractions of 100,000 documents,
+    about 1 GB stayed resident while the store was loaded.
+    """
+    trim = _malloc_trim()
+    if trim is None:
+        return False
+    trim(0)
+    return True
