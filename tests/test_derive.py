@@ -102,6 +102,13 @@ def test_derive_gives_exactly_these_triples() -> None:
         ("rgo:acme-b-v", "rg:partnerCount", "1"),
         ("rgo:acme-b-v", "rg:partnerType", "orgtype:education"),
         ("rgo:acme-b-v", "rg:collaborationProvince", "place:PV21"),
+        # how lists show them: the label and the notations of the types
+        ("rgo:gemeente-emmen", "rg:displayLabel", "gemeente Emmen"),
+        ("rgo:gemeente-emmen", "rg:typeNotations", "government"),
+        ("rgo:hogeschool-tanveen", "rg:displayLabel", "Hogeschool Tanveen"),
+        ("rgo:hogeschool-tanveen", "rg:typeNotations", "education"),
+        ("rgo:acme-b-v", "rg:displayLabel", "Acme B.V."),
+        ("rgo:acme-b-v", "rg:typeNotations", "business"),
         # the named collaboration: two members, a start date, one document
         ("rgo:pact-noord", "rg:memberCount", "2"),
         ("rgo:pact-noord", "rg:memberType", "orgtype:government"),

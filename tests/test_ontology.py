@@ -119,6 +119,8 @@ def test_ontology_declares_its_terms_with_alignments() -> None:
         RG.firstYear,
         RG.reportedIn,
         RG.nameKey,
+        RG.displayLabel,
+        RG.typeNotations,
     }
     alignment = (RDFS.subClassOf, RDFS.subPropertyOf, SKOS.closeMatch, RDFS.seeAlso)
     for term in own:

@@ -125,6 +125,64 @@ def test_partners_of_matches_any_label_case_insensitively(store: ox.Store) -> No
     assert run_saved(store, "03_partners_of", name="Onbekende Club").rows == []
 
 
+#: partners whose labels and types are not one each, collaborations with two labels or
+#: none, two collaborations with one label: query 03 reads rg:displayLabel and
+#: rg:typeNotations (derive.py) and must still answer as its naive form
+ODD_LABELS = """
+@prefix org: <http://www.w3.org/ns/org#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix orgtype: <https://w3id.org/regiograph/concept/orgtype/> .
+@prefix rgo: <https://w3id.org/regiograph/id/org/> .
+@prefix ex: <https://example.org/> .
+ex:ontology {
+    orgtype:education skos:notation "education" .
+    orgtype:research skos:notation "research" .
+    orgtype:business skos:notation "business" .
+}
+ex:doc {
+    rgo:hub a org:FormalOrganization ; skos:prefLabel "Hub" ; rdfs:label "Hub" ;
+        org:classification orgtype:education .
+    rgo:two-names a org:FormalOrganization ; skos:prefLabel "Zeta Groep" , "alpha groep" ;
+        rdfs:label "Aaa" ; org:classification orgtype:research , orgtype:education .
+    rgo:label-only a org:FormalOrganization ; rdfs:label "beta" , "Beta" ;
+        org:classification orgtype:business .
+    rgo:no-label a org:FormalOrganization .
+    rgo:pact-1 a org:OrganizationalCollaboration ; skos:prefLabel "Pact Een" , "pact twee" .
+    rgo:pact-2 a org:OrganizationalCollaboration ; rdfs:label "Pact Een" .
+    rgo:pact-3 a org:OrganizationalCollaboration .
+    rgo:pact-1 org:hasMember rgo:hub , rgo:two-names .
+    rgo:pact-2 org:hasMember rgo:hub , rgo:two-names , rgo:label-only .
+    rgo:pact-3 org:hasMember rgo:hub , rgo:label-only , rgo:no-label .
+    ex:m1 org:member rgo:hub ; org:organization rgo:pact-1 .
+    ex:m2 org:member rgo:two-names ; org:organization rgo:pact-1 .
+    ex:m3 org:member rgo:hub ; org:organization rgo:pact-2 .
+    ex:m4 org:member rgo:two-names ; org:organization rgo:pact-2 .
+    ex:m5 org:member rgo:label-only ; org:organization rgo:pact-2 .
+    ex:m6 org:member rgo:hub ; org:organization rgo:pact-3 .
+    ex:m7 org:member rgo:label-only ; org:organization rgo:pact-3 .
+    ex:m8 org:member rgo:no-label ; org:organization rgo:pact-3 .
+}
+"""
+
+
+def test_partners_of_answers_as_its_naive_form_with_odd_labels() -> None:
+    store = ox.Store()
+    store.load(ODD_LABELS.encode(), format=ox.RdfFormat.TRIG)
+    derive_store(store)
+    naive = q.load_saved_queries(HERE / "fixtures" / "naive_queries")["03_partners_of"]
+    params = q.bind({"name": "hub"}, naive.params, strict=True)
+    expected = q.run(store, naive.text, params)
+    actual = q.run(store, SAVED["03_partners_of"].text, params)
+    assert actual.rows == expected.rows
+    pact_3 = "https://w3id.org/regiograph/id/org/pact-3"
+    assert [row[3:] for row in actual.rows] == [
+        ("Beta", "business", 2, f"{pact_3} | Pact Een"),
+        ("Zeta Groep", "education research", 2, "Pact Een | pact twee"),
+        (ORG + "no-label", None, 1, pact_3),
+    ]
+
+
 def test_partners_of_partners_excludes_direct_partners(store: ox.Store) -> None:
     result = run_saved(store, "04_partners_of_partners", name='Stichting "Samen}Sterk"')
     assert set(column(result, "partner_label")) == {

@@ -10,7 +10,8 @@ per organisation that is a member of a collaboration
     ``rg:collaborationCount``, ``rg:documentCount`` (documents evidencing those
     memberships), ``rg:partnerCount`` (distinct co-members), ``rg:partnerType`` (the
     organisation types of its partners), ``rg:collaborationProvince`` (the provinces of
-    all members of its collaborations, itself included);
+    all members of its collaborations, itself included), ``rg:displayLabel`` (the one
+    label it is listed by) and ``rg:typeNotations`` (its own types as one string);
 per organisation located in or serving a place
     ``rg:province`` (the provinces that place lies in, ``schema:containedInPlace*``);
 per collaboration with an organisation member
@@ -91,6 +92,9 @@ class Facts:
     provinces: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     #: organisation, collaboration or person -> its names
     names: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    #: resource (not a person) -> the labels it is shown by: its skos:prefLabel values,
+    #: or its rdfs:label values when it has none
+    labels: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     #: the collaborations (typed org:OrganizationalCollaboration or a subclass)
     collaborations: set[str] = field(default_factory=set)
     #: the documents (resources with a dcterms:identifier that evidence or mention)
@@ -143,6 +147,7 @@ def facts_from_resolved(resolved: Iterable[ResolvedDocument]) -> Facts:
             node = nodes[mention.name] = str(org_iri(ent.key))
             facts.types[node].add(ent.org_type)
             facts.names[node].update({ent.name, *ent.aliases})
+            facts.labels[node].add(ent.name)
             if ent.collaboration:
                 facts.collaborations.add(node)
                 facts.mentioned_in[node].add(doc)
@@ -173,6 +178,7 @@ def facts_from_resolved(resolved: Iterable[ResolvedDocument]) -> Facts:
             facts.collaborations.add(collab)
             facts.types[collab].add("intermediary")
             facts.names[collab].add(label)
+            facts.labels[collab].add(label)
             for member in members:
                 _member(facts, collab, member, doc)
         for date_fact in ext.dates:
@@ -272,6 +278,12 @@ def facts_from_triples(triples: Iterable[tuple[Term, Term, Term]]) -> Facts:
         for s, o in pairs(prop):
             if s in named and isinstance(o, ox.Literal):
                 facts.names[s].add(o.value)
+    for prop in (SKOS.prefLabel, RDFS.label):  # rdfs:label only where no skos:prefLabel
+        shown = defaultdict(set)
+        for s, o in pairs(prop):
+            if isinstance(o, ox.Literal) and s not in persons and s not in facts.labels:
+                shown[s].add(o.value)
+        facts.labels.update(shown)
     return facts
 
 
@@ -303,6 +315,8 @@ class _V:
         self.first_year = n(str(RG.firstYear))
         self.reported_in = n(str(RG.reportedIn))
         self.name_key = n(str(RG.nameKey))
+        self.display_label = n(str(RG.displayLabel))
+        self.type_notations = n(str(RG.typeNotations))
         self.integer = n(str(XSD.integer))
 
 
@@ -352,6 +366,13 @@ def derived_triples(facts: Facts) -> list[TermTriple]:
         }
         out += [(o, V.partner_type, iri(str(ORGTYPE[t]))) for t in kinds]
         out += [(o, V.collaboration_province, iri(p)) for p in provinces]
+        # what lists of organisations show of each (query 03 reads them instead of
+        # joining labels and types): the least label (SPARQL's MIN of plain strings is
+        # code point order, as Python's) and the sorted notations of its types
+        if shown := facts.labels.get(o):
+            out.append((o, V.display_label, ox.Literal(min(shown))))
+        if own:
+            out.append((o, V.type_notations, ox.Literal(" ".join(sorted(own)))))
     for o, provinces in facts.provinces.items():
         out += [(o, V.province, iri(p)) for p in provinces]
     for c in collabs:
