@@ -85,3 +85,17 @@ def test_parallel_map_returns_chunks_in_order(jobs: int):
     assert [x for c in chunks for x in c] == [2 * x for x in items]
     if jobs > 1:
         assert max(len(c) for c in chunks) == parallel._chunk_size(1000, jobs, 64)
+
+
+@pytest.mark.skipif(parallel._context().get_start_method() != "fork", reason="needs fork")
+def test_start_workers_forks_every_worker_before_the_first_task():
+    import multiprocessing
+
+    before = {p.pid for p in multiprocessing.active_children()}
+    with parallel.worker_pool(2) as pool:
+        parallel.start_workers(pool)
+        started = {p.pid for p in multiprocessing.active_children()} - before
+        assert len(started) == 2
+        chunks = list(parallel._map(_double, list(range(100)), 2, most=8, pool=pool))
+        assert [x for c in chunks for x in c] == [2 * x for x in range(100)]
+        assert {p.pid for p in multiprocessing.active_children()} - before == started

@@ -70,6 +70,14 @@ def worker_pool(jobs: int) -> ProcessPoolExecutor | None:
     return ProcessPoolExecutor(max_workers=jobs, mp_context=_context(), initializer=_init_worker)
 
 
+def start_workers(pool: ProcessPoolExecutor) -> None:
+    """Start the workers of ``pool`` now rather than at its first task (forked workers
+    get the parent's memory as it is now, the lexicon included)."""
+    if _context().get_start_method() == "fork":
+        _init_worker()
+    pool.submit(int).result()  # with fork, the first task starts every worker
+
+
 def _in_workers(n: int, jobs: int) -> bool:
     """Whether ``n`` items go to ``jobs`` worker processes (below :data:`MIN_PARALLEL`
     a pool costs more than it saves)."""
