@@ -177,3 +177,25 @@ def test_derive_store_writes_the_derived_graph() -> None:
     derived = ox.NamedNode(str(DERIVED_GRAPH))
     found = {q.triple for q in store.quads_for_pattern(None, None, None, derived)}
     assert found == {ox.Triple(*t) for t in derive(resolved)}
+
+
+def test_partner_counts_equal_the_union_of_the_collaborations_members(monkeypatch):
+    import random
+
+    from regiograph import derive as d
+
+    monkeypatch.setattr(d, "PARTNER_BLOCK", 3)  # several blocks
+    rng = random.Random(5)
+    orgs = [f"o{i}" for i in range(40)]
+    members = {f"c{j}": set(rng.sample(orgs, rng.randint(1, 12))) for j in range(25)}
+    members["alone"] = {"o-alone"}  # its only member, in no other collaboration
+    memberships: dict[str, set[str]] = {}
+    for c, ms in members.items():
+        for m in ms:
+            memberships.setdefault(m, set()).add(c)
+    expected = {
+        o: len(set().union(*(members[c] for c in cs)) - {o}) for o, cs in memberships.items()
+    }
+    assert d._partner_counts(memberships, members) == expected
+    assert expected["o-alone"] == 0 and max(expected.values()) > 12
+    assert d._partner_counts({}, {}) == {}
