@@ -99,3 +99,18 @@ def test_start_workers_forks_every_worker_before_the_first_task():
         chunks = list(parallel._map(_double, list(range(100)), 2, most=8, pool=pool))
         assert [x for c in chunks for x in c] == [2 * x for x in range(100)]
         assert {p.pid for p in multiprocessing.active_children()} - before == started
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_extract_all_consuming_its_documents_extracts_the_same(jobs: int):
+    from regiograph.ingest import read_document
+
+    corpus = Path(__file__).resolve().parents[1] / "data" / "corpus"
+    documents = [read_document(p) for p in sorted(corpus.glob("*.txt"))]
+    assert len(documents) >= parallel.MIN_PARALLEL
+    expected = parallel.extract_all(list(documents), jobs=jobs)
+    todo, seen = list(documents), []
+    found = parallel.extract_all(todo, jobs=jobs, progress=seen.append, consume=True)
+    assert found == expected and todo == []
+    assert [d.doc_id for d in seen] == [d.doc_id for d in documents]
+    assert {d.text for d in seen} == ({""} if jobs > 1 else {d.text for d in documents})

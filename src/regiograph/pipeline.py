@@ -335,15 +335,16 @@ def _build_into(
         c.write_entry(docs_dir, keys[index], pickled)
 
     jobs, pool = workers
-    new = iter(extract_all(todo, jobs=jobs, progress=extracted, pickled=keep, pool=pool))
+    n_extracted = len(todo)
+    # extract_all empties todo (the caller holds it too) as the documents go to the
+    # workers: each text is freed once its document is extracted (0.5 GB at 100,000)
+    new = iter(
+        extract_all(todo, jobs=jobs, progress=extracted, pickled=keep, pool=pool, consume=True)
+    )
     for slot in slots:
         if slot.extraction is None:
             slot.extraction = next(new)
     extractions = [s.extraction for s in slots]
-    n_extracted = len(todo)
-    # the documents' texts are not needed any more (0.5 GB at 100,000): clear the list,
-    # as the caller holds it too
-    todo.clear()
     del new
     report.seconds["extract"] = round(time.perf_counter() - t1, 3)
 
