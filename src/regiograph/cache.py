@@ -76,9 +76,7 @@ def extractor_fingerprint() -> str:
         base = resource(folder)
         files += [(f"{folder}/{p.name}", p) for p in sorted(base.iterdir()) if p.is_file()]
     files += [(f"src/{n}", PACKAGE_DIR / n) for n in SOURCE_FILES]
-    files += [
-        (f"src/extract/{p.name}", p) for p in sorted((PACKAGE_DIR / "extract").glob("*.py"))
-    ]
+    files += [(f"src/extract/{p.name}", p) for p in sorted((PACKAGE_DIR / "extract").glob("*.py"))]
     parts: list[str | bytes] = [__version__, str(CACHE_FORMAT)]
     for name, path in files:
         parts += [name, path.read_bytes() if path.exists() else b""]
@@ -129,6 +127,11 @@ def render_fingerprint(key: str, resolved: ResolvedDocument) -> str:
 def graph_fingerprint(render_fingerprints: list[str]) -> str:
     """The fingerprint of a named graph made of the documents with these fingerprints."""
     return _digest(*render_fingerprints)
+
+
+def content_fingerprint(data: bytes) -> str:
+    """The fingerprint of a graph by its serialised bytes (the derived graph)."""
+    return _digest(data)
 
 
 @dataclass

@@ -490,14 +490,16 @@ def _write(
         if union:
             union.add(derived.nt, derived.triples, trig.tell())
             union.close()
-    derived_fp = c.graph_fingerprint([derived.nt.decode("utf-8")])
+    derived_fp = c.content_fingerprint(derived.nt)
     graph_fps = {**graph_fps, derived.graph: derived_fp}
     (cache_dir / DERIVED_FILE).write_bytes(derived.nt)
     c.write_index(cache_dir, fingerprint, started_ns, graph_fps, docs)
     t1 = time.perf_counter()
     seconds["render_and_files"] = round(t1 - t0, 3)
     if union:
-        del derived  # written: let its bytes go (250 MB at 100,000 documents)
+        # written: let them go before the store is loaded (the derived graph's bytes alone
+        # are 250 MB at 100,000 documents)
+        del derived, docs, renders, by_graph, graph_fps
         return_free_memory()
         trig_path, ttl_path = tmp / "graph.trig", tmp / "graph.ttl"
         load_store(tmp / "store", trig_path, union.pieces, header(), union.files, ttl_path)

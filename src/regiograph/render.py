@@ -10,7 +10,7 @@ and the file is the same whichever process serialised a block.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from zlib import crc32
@@ -42,13 +42,16 @@ class Rendered:
     triples: int
 
 
-def render_triples(graph: str, triples: Iterable[TermTriple]) -> Rendered:
-    """Serialise the triples of the named graph ``graph`` (order is kept)."""
+def render_triples(graph: str, triples: Sequence[TermTriple]) -> Rendered:
+    """Serialise the triples of the named graph ``graph`` (order is kept); the quads and
+    triples are made one at a time as they are written (the derived graph has 800,000
+    triples at 100,000 documents)."""
     g = ox.NamedNode(graph)
-    quads = [ox.Quad(s, p, o, g) for s, p, o in triples]
-    trig = ox.serialize(quads, format=TRIG, prefixes=PREFIXES)
-    nt = ox.serialize([q.triple for q in quads], format=NT)
-    return Rendered(graph, without_prefixes(trig, TRIG), nt, len(quads))
+    trig = ox.serialize(
+        (ox.Quad(s, p, o, g) for s, p, o in triples), format=TRIG, prefixes=PREFIXES
+    )
+    nt = ox.serialize((ox.Triple(s, p, o) for s, p, o in triples), format=NT)
+    return Rendered(graph, without_prefixes(trig, TRIG), nt, len(triples))
 
 
 def render_document(resolved: ResolvedDocument) -> Rendered:
