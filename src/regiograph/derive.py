@@ -61,7 +61,7 @@ from .namespaces import (
 from .rdf import partnership
 from .reference import Gazetteer, load_places
 
-__all__ = ["DERIVED_GRAPH", "Facts", "derive", "derive_store", "derived_triples",
+__all__ = ["DERIVED_GRAPH", "Facts", "add_document", "derive", "derive_store", "derived_triples",
            "facts_from_resolved", "facts_from_triples"]  # fmt: skip
 
 Term = ox.NamedNode | ox.Literal
@@ -131,61 +131,67 @@ def facts_from_resolved(resolved: Iterable[ResolvedDocument]) -> Facts:
     """The facts of a build's resolved documents, following :func:`regiograph.rdf.
     document_terms` (which memberships, partnerships and dates it writes)."""
     facts = Facts()
-    closure = _province_closure()
     for res in resolved:
-        ext = res.extraction
-        doc = str(doc_iri(ext.document.doc_id))
-        facts.documents.add(doc)
-        if ext.document.date:
-            facts.doc_years[doc].add(ext.document.date.year)
-        nodes: dict[str, str] = {}
-        for mention in ext.organisations:
-            key = res.org_keys.get(mention.name)
-            if key is None:
-                continue
-            ent = res.entities[key]
-            node = nodes[mention.name] = str(org_iri(ent.key))
-            facts.types[node].add(ent.org_type)
-            facts.names[node].update({ent.name, *ent.aliases})
-            facts.labels[node].add(ent.name)
-            if ent.collaboration:
-                facts.collaborations.add(node)
-                facts.mentioned_in[node].add(doc)
-            for code in (ent.place_code, ent.location):
-                if code:
-                    facts.provinces[node].update(closure.get(str(place_iri(code)), ()))
-        for person in ext.persons:
-            facts.names[str(person_iri(res.person_keys[person.name]))].add(person.name)
-        for role in ext.roles:
-            if res.person_keys.get(role.person) is not None and role.organisation in nodes:
-                facts.collab_docs[nodes[role.organisation]].add(doc)
-        groups: dict[str, list[str]] = {}
-        for fact in ext.memberships:
-            if fact.collaboration is None:
-                if fact.member in nodes:
-                    groups.setdefault(fact.group, []).append(nodes[fact.member])
-                continue
-            collab, member = nodes.get(fact.collaboration), nodes.get(fact.member)
-            if collab is None or member is None or collab == member:
-                continue
-            _member(facts, collab, member, doc)
-        for members in groups.values():
-            distinct = sorted(set(members))
-            if len(distinct) < 2:
-                continue
-            key, label = partnership(distinct, [_label(res, m, nodes) for m in distinct])
-            collab = str(org_iri(key))
-            facts.collaborations.add(collab)
-            facts.types[collab].add("intermediary")
-            facts.names[collab].add(label)
-            facts.labels[collab].add(label)
-            for member in members:
-                _member(facts, collab, member, doc)
-        for date_fact in ext.dates:
-            collab = nodes.get(date_fact.collaboration)
-            if collab is not None and date_fact.start:
-                facts.start_years[collab].add(date_fact.start.year)
+        add_document(facts, res)
     return facts
+
+
+def add_document(facts: Facts, res: ResolvedDocument) -> None:
+    """Add the facts of one resolved document to ``facts`` (a build adds each document
+    as it is written, and then lets it go)."""
+    closure = _province_closure()
+    ext = res.extraction
+    doc = str(doc_iri(ext.document.doc_id))
+    facts.documents.add(doc)
+    if ext.document.date:
+        facts.doc_years[doc].add(ext.document.date.year)
+    nodes: dict[str, str] = {}
+    for mention in ext.organisations:
+        key = res.org_keys.get(mention.name)
+        if key is None:
+            continue
+        ent = res.entities[key]
+        node = nodes[mention.name] = str(org_iri(ent.key))
+        facts.types[node].add(ent.org_type)
+        facts.names[node].update({ent.name, *ent.aliases})
+        facts.labels[node].add(ent.name)
+        if ent.collaboration:
+            facts.collaborations.add(node)
+            facts.mentioned_in[node].add(doc)
+        for code in (ent.place_code, ent.location):
+            if code:
+                facts.provinces[node].update(closure.get(str(place_iri(code)), ()))
+    for person in ext.persons:
+        facts.names[str(person_iri(res.person_keys[person.name]))].add(person.name)
+    for role in ext.roles:
+        if res.person_keys.get(role.person) is not None and role.organisation in nodes:
+            facts.collab_docs[nodes[role.organisation]].add(doc)
+    groups: dict[str, list[str]] = {}
+    for fact in ext.memberships:
+        if fact.collaboration is None:
+            if fact.member in nodes:
+                groups.setdefault(fact.group, []).append(nodes[fact.member])
+            continue
+        collab, member = nodes.get(fact.collaboration), nodes.get(fact.member)
+        if collab is None or member is None or collab == member:
+            continue
+        _member(facts, collab, member, doc)
+    for members in groups.values():
+        distinct = sorted(set(members))
+        if len(distinct) < 2:
+            continue
+        key, label = partnership(distinct, [_label(res, m, nodes) for m in distinct])
+        collab = str(org_iri(key))
+        facts.collaborations.add(collab)
+        facts.types[collab].add("intermediary")
+        facts.names[collab].add(label)
+        facts.labels[collab].add(label)
+        for member in members:
+            _member(facts, collab, member, doc)
+    for date_fact in ext.dates:
+        collab = nodes.get(date_fact.collaboration)
+        if collab is not None and date_fact.start:
+            facts.start_years[collab].add(date_fact.start.year)
 
 
 def _label(res: ResolvedDocument, node: str, nodes: dict[str, str]) -> str:

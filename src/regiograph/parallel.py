@@ -184,8 +184,14 @@ def render_all(
     *,
     jobs: int = 1,
     pool: ProcessPoolExecutor | None = None,
+    consume: bool = False,
 ) -> Iterator[Rendered]:
     """The serialised named graph of every resolved document, in input order (in the
-    workers of ``pool`` when given)."""
+    workers of ``pool`` when given). ``consume`` empties ``resolved`` (a list) once the
+    documents are with the workers, as :func:`extract_all` does."""
     for results in _map(render_documents, resolved, jobs, most=256, pool=pool):
+        if consume and resolved and _in_workers(len(resolved), jobs):
+            resolved.clear()
         yield from results
+    if consume:
+        resolved.clear()

@@ -41,7 +41,7 @@ import pyoxigraph as ox
 
 from . import __version__
 from . import cache as c
-from .derive import derive
+from .derive import Facts, add_document, derived_triples
 from .errors import NothingToBuildError, UsageError
 from .ingest import DEFAULT_MAX_BYTES, DocumentMeta, Skipped, iter_documents
 from .model import Document, Extraction, ResolvedDocument
@@ -419,7 +419,7 @@ def _write(
 ) -> int:
     """Write graph.trig, the cache, the store and graph.ttl into ``tmp``; return the
     number of document graphs rendered. Adds the time of its steps to ``seconds``.
-    Empties ``resolved`` and the slots' extractions once the derived graph is computed."""
+    Empties ``resolved`` and the slots' extractions as the documents are written."""
     t0 = time.perf_counter()
     renders, by_graph, graph_fps, changed = _plan(slots, resolved, previous)
     todo = sorted(i for g in changed for i in by_graph[g])
@@ -428,7 +428,9 @@ def _write(
         [resolved[i] for i in todo],
         jobs=jobs if len(todo) >= PARALLEL_RENDER_MIN else 1,
         pool=pool,
+        consume=True,
     )
+    facts = Facts()
     cache_dir = tmp / "cache"
     fresh: dict[str, list[Rendered]] = {}
     full = previous is None
@@ -474,18 +476,19 @@ def _write(
                 }
             )
             position += length
+            # what the derived graph needs of the document is in facts now: let it go
+            # (the extractions take about 1 GB at 100,000 documents)
+            add_document(facts, resolved[i])
+            resolved[i] = slot.extraction = slot.entry = None
         copier.flush()
         if pool is not None:  # the workers are done: let them go before derive and the store
             pool.shutdown()
-        derived_triples = derive(resolved)
-        # nothing below reads the extractions or resolved documents: free them (about 1 GB
-        # at 100,000 documents) before the derived graph is rendered and the store loaded
         resolved.clear()
-        for slot in slots:
-            slot.extraction = slot.entry = None
         return_free_memory()
-        derived = render_triples(str(DERIVED_GRAPH), derived_triples)
-        del derived_triples
+        triples = derived_triples(facts)
+        del facts
+        derived = render_triples(str(DERIVED_GRAPH), triples)
+        del triples
         trig.write(derived.trig)
         if union:
             union.add(derived.nt, derived.triples, trig.tell())
