@@ -114,3 +114,17 @@ def test_extract_all_consuming_its_documents_extracts_the_same(jobs: int):
     assert found == expected and todo == []
     assert [d.doc_id for d in seen] == [d.doc_id for d in documents]
     assert {d.text for d in seen} == ({""} if jobs > 1 else {d.text for d in documents})
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_render_all_consuming_its_documents_renders_the_same(jobs: int):
+    from regiograph.ingest import read_document
+    from regiograph.resolve import resolve
+
+    corpus = Path(__file__).resolve().parents[1] / "data" / "corpus"
+    documents = [read_document(p) for p in sorted(corpus.glob("*.txt"))]
+    resolved = resolve(parallel.extract_all(documents))
+    expected = list(parallel.render_all(list(resolved), jobs=jobs))
+    todo = list(resolved)
+    assert list(parallel.render_all(todo, jobs=jobs, consume=True)) == expected
+    assert todo == [] and len(expected) == len(documents)
