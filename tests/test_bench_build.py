@@ -128,3 +128,23 @@ def test_render_all_consuming_its_documents_renders_the_same(jobs: int):
     todo = list(resolved)
     assert list(parallel.render_all(todo, jobs=jobs, consume=True)) == expected
     assert todo == [] and len(expected) == len(documents)
+
+
+def test_in_order_keeps_at_most_a_window_of_chunks_at_the_workers():
+    from collections import deque
+    from concurrent.futures import ThreadPoolExecutor
+
+    submitted = []
+
+    class Counting(ThreadPoolExecutor):
+        def submit(self, fn, *args):
+            submitted.append(args[0])
+            return super().submit(fn, *args)
+
+    chunks = deque([[i, i + 1] for i in range(0, 40, 2)])
+    with Counting(max_workers=2) as pool:
+        results = parallel._in_order(pool, _double, chunks, 3)
+        for k, result in enumerate(results, start=1):
+            assert result == [4 * k - 4, 4 * k - 2]
+            assert len(submitted) <= k + 3
+    assert len(submitted) == 20 and not chunks
