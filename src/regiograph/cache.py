@@ -76,7 +76,9 @@ def extractor_fingerprint() -> str:
         base = resource(folder)
         files += [(f"{folder}/{p.name}", p) for p in sorted(base.iterdir()) if p.is_file()]
     files += [(f"src/{n}", PACKAGE_DIR / n) for n in SOURCE_FILES]
-    files += [(f"src/extract/{p.name}", p) for p in sorted((PACKAGE_DIR / "extract").glob("*.py"))]
+    files += [
+        (f"src/extract/{p.name}", p) for p in sorted((PACKAGE_DIR / "extract").glob("*.py"))
+    ]
     parts: list[str | bytes] = [__version__, str(CACHE_FORMAT)]
     for name, path in files:
         parts += [name, path.read_bytes() if path.exists() else b""]

@@ -65,70 +65,34 @@ from .sparql import (
 )
 
 MAX_QUERY_BYTES = 1_000_000
-ENTITY_CSP = (
-    "default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; "
-    "form-action 'self'; frame-ancestors 'self'"
-)
-INDEX_CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; "
-    "frame-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'"
-)
-NETWORK_CSP = (
-    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
-    "img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
-)
-SIZE_MEASURES = (
-    "betweenness",
-    "degree",
-    "weighted_degree",
-    "pagerank",
-    "eigenvector",
-    "constraint",
-    "effective_size",
-    "brokerage",
-    "core",
-    "province_bridges",
-)
+ENTITY_CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; "
+              "form-action 'self'; frame-ancestors 'self'")
+INDEX_CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+             "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; "
+             "frame-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'")
+NETWORK_CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+               "img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'self'")
+SIZE_MEASURES = ("betweenness", "degree", "weighted_degree", "pagerank", "eigenvector",
+                 "constraint", "effective_size", "brokerage", "core", "province_bridges")
 
 
 def _text(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
-    return Response(
-        message.rstrip() + "\n",
-        status_code=status,
-        media_type="text/plain; charset=utf-8",
-        headers=headers,
-    )
+    return Response(message.rstrip() + "\n", status_code=status,
+                    media_type="text/plain; charset=utf-8", headers=headers)
 
 
-def _html(
-    page: str, *, status: int = 200, csp: str = ENTITY_CSP, headers: dict[str, str] | None = None
-) -> HTMLResponse:
-    return HTMLResponse(
-        page,
-        status_code=status,
-        headers={
-            "Content-Security-Policy": csp,
-            "X-Content-Type-Options": "nosniff",
-            "Referrer-Policy": "same-origin",
-            **(headers or {}),
-        },
-    )
+def _html(page: str, *, status: int = 200, csp: str = ENTITY_CSP,
+          headers: dict[str, str] | None = None) -> HTMLResponse:
+    return HTMLResponse(page, status_code=status, headers={
+        "Content-Security-Policy": csp, "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "same-origin", **(headers or {})})
 
 
 class _State:
     """What the routes share: the store, its settings, the worker pool, caches."""
 
-    def __init__(
-        self,
-        directory: Path,
-        *,
-        allow_update: bool,
-        token: str | None,
-        timeout: float,
-        max_rows: int,
-        workers: int,
-    ) -> None:
+    def __init__(self, directory: Path, *, allow_update: bool, token: str | None,
+                 timeout: float, max_rows: int, workers: int) -> None:
         self.directory = directory
         self.allow_update = allow_update
         self.token = token
@@ -141,10 +105,8 @@ class _State:
             try:
                 self.store = ox.Store(str(path))
             except OSError as exc:
-                raise StoreError(
-                    f"cannot open the store at {path} for writing: {exc}",
-                    hint="stop other programs that use it",
-                ) from exc
+                raise StoreError(f"cannot open the store at {path} for writing: {exc}",
+                                 hint="stop other programs that use it") from exc
         else:
             self.store = open_store(directory)
         self.queries = load_saved_queries()
@@ -212,11 +174,9 @@ async def _sparql(request: Request) -> Response:
             return await _update(request, state, body)
         else:
             raise ProtocolError(
-                415,
-                f"Unsupported Media Type {media or '(none)'}: send "
-                "application/x-www-form-urlencoded, application/sparql-query or "
-                "application/sparql-update",
-            )
+                415, f"Unsupported Media Type {media or '(none)'}: send "
+                     "application/x-www-form-urlencoded, application/sparql-query or "
+                     "application/sparql-update")
     get = {}
     for key, value in params:
         get.setdefault(key, []).append(value)
@@ -230,17 +190,11 @@ async def _sparql(request: Request) -> Response:
         accept = request.headers.get("accept", "")
         if request.method == "GET" and "text/html" in accept:
             return RedirectResponse("/", status_code=303)
-        raise ProtocolError(
-            400,
-            "missing the query parameter (SPARQL 1.1 Protocol: "
-            "GET /sparql?query=... or POST query=...)",
-        )
+        raise ProtocolError(400, "missing the query parameter (SPARQL 1.1 Protocol: "
+                                 "GET /sparql?query=... or POST query=...)")
     # clients such as SPARQLWrapper repeat ``format``/``output``: the first known one counts
-    names = [
-        f
-        for f in (*get.get("format", []), *get.get("output", []))
-        if f.strip().lower() in FORMAT_NAMES or "/" in f
-    ]
+    names = [f for f in (*get.get("format", []), *get.get("output", []))
+             if f.strip().lower() in FORMAT_NAMES or "/" in f]
     fmt = names[0] if names else None  # else content negotiation decides
     accept = request.headers.get("accept")
     defaults = get.get("default-graph-uri", [])
@@ -252,47 +206,30 @@ async def _sparql(request: Request) -> Response:
             raise ProtocolError(400, f"graph {iri!r} is not an IRI") from exc
 
     def work(cancelled: threading.Event):
-        return execute(
-            state.store,
-            query,
-            accept=accept,
-            fmt=fmt,
-            max_rows=state.max_rows,
-            cancelled=cancelled,
-            default_graphs=defaults,
-            named_graphs=named,
-        )
+        return execute(state.store, query, accept=accept, fmt=fmt, max_rows=state.max_rows,
+                       cancelled=cancelled, default_graphs=defaults, named_graphs=named)
 
     answer = await state.runner.run(work)
-    return Response(
-        answer.body, media_type=answer.media_type, headers={"Vary": "Accept", **answer.headers}
-    )
+    return Response(answer.body, media_type=answer.media_type,
+                    headers={"Vary": "Accept", **answer.headers})
 
 
 async def _update(request: Request, state: _State, text: str) -> Response:
     if not state.allow_update:
-        raise ProtocolError(
-            403,
-            "Forbidden: SPARQL Update is disabled, this endpoint is "
-            "read-only (start regiograph serve with --allow-update "
-            "and --token to allow updates)",
-        )
+        raise ProtocolError(403, "Forbidden: SPARQL Update is disabled, this endpoint is "
+                                 "read-only (start regiograph serve with --allow-update "
+                                 "and --token to allow updates)")
     given = request.headers.get("authorization", "")
     scheme, _, credential = given.partition(" ")
     if scheme.lower() != "bearer" or not hmac.compare_digest(
-        credential.strip().encode(), (state.token or "").encode()
-    ):
-        raise ProtocolError(
-            401,
-            "Unauthorized: SPARQL Update needs the header "
-            "'Authorization: Bearer TOKEN' with the server's token",
-            {"WWW-Authenticate": 'Bearer realm="regiograph"'},
-        )
+            credential.strip().encode(), (state.token or "").encode()):
+        raise ProtocolError(401, "Unauthorized: SPARQL Update needs the header "
+                                 "'Authorization: Bearer TOKEN' with the server's token",
+                            {"WWW-Authenticate": 'Bearer realm="regiograph"'})
     refuse_service(text)
     if has_keyword(text, "LOAD"):
-        raise ProtocolError(
-            400, "LOAD is disabled on this endpoint: the server does not fetch other addresses"
-        )
+        raise ProtocolError(400, "LOAD is disabled on this endpoint: the server does not "
+                                 "fetch other addresses")
 
     def work(cancelled: threading.Event) -> None:
         try:
@@ -315,9 +252,8 @@ async def _update(request: Request, state: _State, text: str) -> Response:
 
 async def _index(request: Request) -> Response:
     state: _State = request.app.state.rg
-    return _html(
-        pages.index_page(state.queries, types=ORG_TYPES, measures=SIZE_MEASURES), csp=INDEX_CSP
-    )
+    return _html(pages.index_page(state.queries, types=ORG_TYPES, measures=SIZE_MEASURES),
+                 csp=INDEX_CSP)
 
 
 def _ints(request: Request, name: str) -> int | None:
@@ -358,15 +294,8 @@ async def _network(request: Request) -> Response:
         if focus:  # any of the organisation's names, not just its label
             found = run(state.store, _FOCUS, {ox.Variable("name"): ox.Literal(focus)}).rows
             node = found[0][1] if found else focus
-        return page_html(
-            state.network(),
-            focus=node,
-            depth=depth,
-            types=types,
-            provinces=provinces,
-            since=since,
-            size_by=size_by,
-        )
+        return page_html(state.network(), focus=node, depth=depth, types=types,
+                         provinces=provinces, since=since, size_by=size_by)
 
     try:
         page = await state.runner.run(work, what="network page")
@@ -396,33 +325,26 @@ async def _entity(request: Request) -> Response:
     iri = entities.entity_iri(kind, key)
     choice = _rdf_choice(request)
     if choice is None:
-        raise ProtocolError(
-            406,
-            "Not Acceptable: this address offers text/html, text/turtle, "
-            "application/n-triples, application/ld+json and "
-            "application/rdf+xml",
-        )
+        raise ProtocolError(406, "Not Acceptable: this address offers text/html, text/turtle, "
+                                 "application/n-triples, application/ld+json and "
+                                 "application/rdf+xml")
     vary = {"Vary": "Accept"}
     if iri is None:
         return _html(pages.error_page(404, f"no such entity: /id/{kind}/{key}"), status=404)
     if choice == "text/html":
-        found = await state.runner.run(
-            lambda _c: entities.load(state.store, kind, iri), what="page"
-        )
+        found = await state.runner.run(lambda _c: entities.load(state.store, kind, iri),
+                                       what="page")
         if found is None:
-            return _html(
-                pages.error_page(404, f"the graph says nothing about <{iri}>"),
-                status=404,
-                headers=vary,
-            )
+            return _html(pages.error_page(404, f"the graph says nothing about <{iri}>"),
+                         status=404, headers=vary)
         return _html(pages.entity_page(found), headers=vary)
     fmt = GRAPH_TYPES[choice]
-    triples = await state.runner.run(lambda _c: entities.describe(state.store, iri), what="page")
+    triples = await state.runner.run(lambda _c: entities.describe(state.store, iri),
+                                     what="page")
     if not triples:
         return _text(404, f"the graph says nothing about <{iri}>", vary)
-    return Response(
-        serialize_triples(fmt, triples), media_type=GRAPH_CONTENT_TYPES[fmt], headers=vary
-    )
+    return Response(serialize_triples(fmt, triples), media_type=GRAPH_CONTENT_TYPES[fmt],
+                    headers=vary)
 
 
 async def _listing(request: Request) -> Response:
@@ -455,15 +377,8 @@ async def _saved_query(request: Request) -> Response:
         text = with_prefixes(inline_bindings(saved.text, bound))
     except QueryError as exc:
         return JSONResponse({"error": str(exc)}, status_code=400)
-    return JSONResponse(
-        {
-            "name": saved.name,
-            "title": saved.title_en,
-            "titel": saved.title_nl,
-            "question": saved.question,
-            "query": text,
-        }
-    )
+    return JSONResponse({"name": saved.name, "title": saved.title_en, "titel": saved.title_nl,
+                         "question": saved.question, "query": text})
 
 
 async def _prefixes(request: Request) -> Response:
@@ -475,9 +390,8 @@ async def _protocol_error(request: Request, exc: Exception) -> Response:
     if request.url.path.startswith("/id/") or request.url.path == "/network":
         accept = request.headers.get("accept", "")
         if "text/html" in accept:
-            return _html(
-                pages.error_page(exc.status, exc.message), status=exc.status, headers=exc.headers
-            )
+            return _html(pages.error_page(exc.status, exc.message), status=exc.status,
+                         headers=exc.headers)
     return _text(exc.status, exc.message, exc.headers)
 
 
@@ -504,24 +418,14 @@ def create_app(
     any origin (``True``) or the given origins; off by default.
     """
     if allow_update and not token:
-        raise UsageError(
-            "--allow-update needs a token",
-            hint="give --token SECRET (or set REGIOGRAPH_TOKEN); clients send "
-            "'Authorization: Bearer SECRET'",
-        )
+        raise UsageError("--allow-update needs a token",
+                         hint="give --token SECRET (or set REGIOGRAPH_TOKEN); clients send "
+                              "'Authorization: Bearer SECRET'")
     if timeout <= 0 or max_rows < 1:
-        raise UsageError(
-            "the timeout and the row cap must be positive",
-            hint="e.g. --timeout 30 --max-rows 10000",
-        )
-    state = _State(
-        Path(directory),
-        allow_update=allow_update,
-        token=token,
-        timeout=timeout,
-        max_rows=max_rows,
-        workers=workers,
-    )
+        raise UsageError("the timeout and the row cap must be positive",
+                         hint="e.g. --timeout 30 --max-rows 10000")
+    state = _State(Path(directory), allow_update=allow_update, token=token, timeout=timeout,
+                   max_rows=max_rows, workers=workers)
     static = StaticFiles(directory=str(RESOURCES / "web"))
     routes = [
         Route("/", _index, methods=["GET"]),
@@ -538,19 +442,12 @@ def create_app(
     middleware = []
     if cors:
         origins = ["*"] if cors is True else list(cors)
-        middleware.append(
-            Middleware(
-                CORSMiddleware,
-                allow_origins=origins,
-                allow_methods=["GET", "POST"],
-                allow_headers=["Accept", "Content-Type", "Authorization"],
-                expose_headers=["X-Regiograph-Truncated", "X-Regiograph-Rows"],
-                max_age=600,
-            )
-        )
-    app = Starlette(
-        routes=routes, middleware=middleware, exception_handlers={ProtocolError: _protocol_error}
-    )
+        middleware.append(Middleware(
+            CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST"],
+            allow_headers=["Accept", "Content-Type", "Authorization"],
+            expose_headers=["X-Regiograph-Truncated", "X-Regiograph-Rows"], max_age=600))
+    app = Starlette(routes=routes, middleware=middleware,
+                    exception_handlers={ProtocolError: _protocol_error})
     app.state.rg = state
     return app
 
@@ -572,28 +469,17 @@ def serve(
     import uvicorn
 
     token = token or os.environ.get("REGIOGRAPH_TOKEN") or None
-    app = create_app(
-        directory,
-        allow_update=allow_update,
-        token=token,
-        timeout=timeout,
-        max_rows=max_rows,
-        cors=cors,
-        workers=workers,
-    )
+    app = create_app(directory, allow_update=allow_update, token=token, timeout=timeout,
+                     max_rows=max_rows, cors=cors, workers=workers)
     shown = f"[{host}]" if ":" in host else host
-    print(
-        f"regiograph serving {directory} at http://{shown}:{port}/ "
-        f"(SPARQL endpoint http://{shown}:{port}/sparql; Ctrl-C stops)",
-        flush=True,
-    )
+    print(f"regiograph serving {directory} at http://{shown}:{port}/ "
+          f"(SPARQL endpoint http://{shown}:{port}/sparql; Ctrl-C stops)", flush=True)
     uvicorn.run(app, host=host, port=port, log_level=log_level, workers=1)
 
 
 @contextlib.contextmanager
-def running(
-    app: Any, *, host: str = "127.0.0.1", port: int = 0, log_level: str = "warning"
-) -> Iterator[str]:
+def running(app: Any, *, host: str = "127.0.0.1", port: int = 0,
+            log_level: str = "warning") -> Iterator[str]:
     """Run ``app`` with uvicorn in a background thread on ``host:port`` (a free port by
     default) and yield its base address; stops the server on exit. For tests and benches."""
     import uvicorn
@@ -603,9 +489,8 @@ def running(
     sock.bind((host, port))
     bound_port = sock.getsockname()[1]
     server = uvicorn.Server(uvicorn.Config(app, log_level=log_level, lifespan="off"))
-    thread = threading.Thread(
-        target=server.run, kwargs={"sockets": [sock]}, daemon=True, name="regiograph-uvicorn"
-    )
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True,
+                              name="regiograph-uvicorn")
     thread.start()
     deadline = time.monotonic() + 20
     while not server.started:
