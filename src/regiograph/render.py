@@ -121,17 +121,17 @@ def union_files(documents: int, size: int) -> int:
 
 class LoadPieces:
     """The pieces a full build loads into the store: byte ranges of graph.trig, each of
-    about ``size`` quads, and the union split by subject into ``buckets`` N-Triples files.
+    about ``size`` quads, and the union split by subject into ``files`` N-Triples files.
 
     Every triple of a subject goes to the same union file (the CRC-32 of the subject picks
     it), so each file can be deduplicated, loaded and written as Turtle on its own (see
     :func:`regiograph.store.load_store`), holding one file's triples at a time.
     """
 
-    def __init__(self, directory: Path, size: int, buckets: int) -> None:
-        self.directory, self.size = directory, size
+    def __init__(self, directory: Path, size: int, files: int) -> None:
+        self.size = size
         self.pieces: list[tuple[int, int]] = []
-        self.files = [directory / f"union-{i:04d}.nt" for i in range(max(1, buckets))]
+        self.files = [directory / f"union-{i:04d}.nt" for i in range(max(1, files))]
         self.handles = [path.open("wb") for path in self.files]
         self.start = self.count = self.end = 0
 

@@ -278,7 +278,9 @@ def _leave_union(store: ox.Store, triples: Iterable[ox.Triple]) -> set:
 def _join_union(store: ox.Store, triples: Iterable[ox.Triple]) -> set:
     """Add to the default graph each of ``triples`` it does not hold yet."""
     default = ox.DefaultGraph()
-    joined = [t for t in triples if ox.Quad(t.subject, t.predicate, t.object, default) not in store]
+    joined = [
+        t for t in triples if ox.Quad(t.subject, t.predicate, t.object, default) not in store
+    ]
     if joined:
         store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, default) for t in joined)
     return {t.subject for t in joined}
@@ -318,8 +320,8 @@ def _turtle(triples: Iterable[ox.Triple | ox.Quad]) -> bytes:
 
 
 def patch_union(store: ox.Store, old: Path, new: Path, subjects: Iterable) -> None:
-    """Write ``new``: the Turtle file ``old`` of the store's default graph (as
-    :func:`dump_union` wrote it) brought up to date for ``subjects``.
+    """Write ``new``: the Turtle file ``old`` of the store's default graph (as a full
+    build or :func:`dump_union` wrote it) brought up to date for ``subjects``.
 
     Turtle as pyoxigraph writes it has one block per subject that starts at the beginning
     of a line (its other lines start with a tab; literals are escaped on one line). The
