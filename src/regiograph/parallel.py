@@ -64,8 +64,10 @@ def worker_pool(jobs: int) -> ProcessPoolExecutor | None:
     (``None`` for ``jobs <= 1``); the caller shuts it down (use it as a context manager).
 
     A build makes one pool before it extracts and renders with it too: its workers, forked
-    at the first task while the parent is still small, do not share (and, by touching
-    reference counts, copy) the pages of the extractions the parent holds when it renders.
+    while the parent is still small (a full build starts them before it reads any
+    document, :func:`start_workers`; else they start at the first task), do not share
+    (and, by touching reference counts, copy) the pages of the texts and extractions the
+    parent holds later.
     """
     if jobs <= 1:
         return None
@@ -92,20 +94,29 @@ def _map(
     jobs: int,
     most: int,
     pool: ProcessPoolExecutor | None = None,
+    consume: bool = False,
 ) -> Iterator[list[R]]:
     """``func`` over chunks of ``items``, in ``jobs`` processes (those of ``pool`` when
     given, else a pool of its own); chunk results in order.
 
     Chunks are pickled to the workers even when they are forked: a forked worker that
     read the parent's objects instead would write their reference counts and so copy
-    every page they are on (on 100,000 documents, hundreds of MB per worker)."""
+    every page they are on (on 100,000 documents, hundreds of MB per worker).
+
+    ``consume`` empties ``items`` (a list): at once when they go to workers (then each
+    item is held by its chunk only, and let go when the chunk is done), else at the end.
+    """
     if not _in_workers(len(items), jobs):
         for chunk in _chunks(items, 1, most):
             yield func(list(chunk))
+        if consume:
+            items.clear()
         return
     if _context().get_start_method() == "fork":
         _init_worker()  # workers fork at the first task: they inherit the lexicon (cached)
     chunks = deque(list(c) for c in _chunks(items, jobs, most))
+    if consume:
+        items.clear()
     if pool is not None:
         yield from _in_order(pool, func, chunks, WINDOW * jobs)
         return
@@ -185,15 +196,11 @@ def extract_all(
             progress(shown[len(out) - 1])
 
     if not _in_workers(len(documents), jobs):
-        for results in _map(_extract_here, documents, 1, most=64):
+        for results in _map(_extract_here, documents, 1, most=64, consume=consume):
             for ext in results:
                 done(ext, None)
-        if consume:
-            documents.clear()
         return out
-    for results in _map(extract_documents, documents, jobs, most=64, pool=pool):
-        if consume and documents:  # every chunk is with the workers now
-            documents.clear()
+    for results in _map(extract_documents, documents, jobs, most=64, pool=pool, consume=consume):
         for data in results:
             done(pickle.loads(data), data)
     return out
@@ -209,9 +216,5 @@ def render_all(
     """The serialised named graph of every resolved document, in input order (in the
     workers of ``pool`` when given). ``consume`` empties ``resolved`` (a list) once the
     documents are with the workers, as :func:`extract_all` does."""
-    for results in _map(render_documents, resolved, jobs, most=256, pool=pool):
-        if consume and resolved and _in_workers(len(resolved), jobs):
-            resolved.clear()
+    for results in _map(render_documents, resolved, jobs, most=256, pool=pool, consume=consume):
         yield from results
-    if consume:
-        resolved.clear()
