@@ -155,6 +155,7 @@ def extract_all(
     pickled: Callable[[int, bytes], None] | None = None,
     pool: ProcessPoolExecutor | None = None,
     consume: bool = False,
+    keep: Callable[[Extraction], Extraction] | None = None,
 ) -> list[Extraction]:
     """The extraction of every document (text dropped), in input order.
 
@@ -177,11 +178,14 @@ def extract_all(
         text is freed when its document is extracted, not after the last one (texts
         take hundreds of MB at 100,000 documents). ``progress`` then gets the documents
         without their text.
+    keep : callable, optional
+        What to keep of each extraction (after ``pickled`` has its bytes); a build keeps
+        a compact form (:class:`regiograph.compact.Compactor`).
 
     Returns
     -------
     list of Extraction
-        One per document, ``document.text`` emptied.
+        One per document, ``document.text`` emptied (or what ``keep`` made of it).
     """
     out: list[Extraction] = []
     shown = documents
@@ -191,7 +195,7 @@ def extract_all(
     def done(ext: Extraction, data: bytes | None) -> None:
         if pickled:
             pickled(len(out), data if data is not None else pickle_extraction(ext))
-        out.append(ext)
+        out.append(keep(ext) if keep else ext)
         if progress:
             progress(shown[len(out) - 1])
 

@@ -41,6 +41,7 @@ import pyoxigraph as ox
 
 from . import __version__
 from . import cache as c
+from .compact import Compactor
 from .derive import Facts, add_document, derived_triples
 from .errors import NothingToBuildError, UsageError
 from .ingest import DEFAULT_MAX_BYTES, DocumentMeta, Skipped, iter_documents
@@ -51,6 +52,7 @@ from .render import (
     BlockCopier,
     LoadPieces,
     Rendered,
+    RenderTask,
     header,
     render_triples,
     static_graphs,
@@ -104,6 +106,8 @@ class _Slot:
     stat: tuple[int, ...]
     extraction: Extraction | None = None
     entry: c.Entry | None = None  # from the previous build's cache
+    #: the extraction pickled, when ``extraction`` is its compact form (just extracted)
+    pickled: bytes | None = None
 
 
 def _count(extractions: Sequence[Extraction], resolved) -> dict[str, int]:
@@ -328,18 +332,24 @@ def _build_into(
     """Extract, resolve and write the build into ``tmp``, then move it to ``out``."""
     docs_dir = tmp / "cache" / "docs"
     docs_dir.mkdir(parents=True)
-    keys = [slot.key for slot in slots if slot.extraction is None]
+    fresh = [slot for slot in slots if slot.extraction is None]
 
     def keep(index: int, pickled: bytes) -> None:
-        # written as it comes back from the worker: the parent never pickles it again
-        c.write_entry(docs_dir, keys[index], pickled)
+        # written as it comes back from the worker: the parent never pickles it again;
+        # the bytes are what the document is rendered from
+        c.write_entry(docs_dir, fresh[index].key, pickled)
+        fresh[index].pickled = pickled
 
     jobs, pool = workers
     n_extracted = len(todo)
     # extract_all empties todo (the caller holds it too) as the documents go to the
-    # workers: each text is freed once its document is extracted (0.5 GB at 100,000)
+    # workers: each text is freed once its document is extracted (0.5 GB at 100,000);
+    # what the build keeps of an extraction until its graph is written is a compact form
     new = iter(
-        extract_all(todo, jobs=jobs, progress=extracted, pickled=keep, pool=pool, consume=True)
+        extract_all(
+            todo, jobs=jobs, progress=extracted, pickled=keep, pool=pool, consume=True,
+            keep=Compactor(),  # let go with ``new``: its table of parts is not needed later
+        )
     )
     for slot in slots:
         if slot.extraction is None:
@@ -425,7 +435,7 @@ def _write(
     todo = sorted(i for g in changed for i in by_graph[g])
     jobs, pool = workers
     rendered = render_all(
-        [resolved[i] for i in todo],
+        [_render_task(slots[i], resolved[i]) for i in todo],
         jobs=jobs if len(todo) >= PARALLEL_RENDER_MIN else 1,
         pool=pool,
         consume=True,
@@ -479,7 +489,7 @@ def _write(
             # what the derived graph needs of the document is in facts now: let it go
             # (the extractions take about 1 GB at 100,000 documents)
             add_document(facts, resolved[i])
-            resolved[i] = slot.extraction = slot.entry = None
+            resolved[i] = slot.extraction = slot.entry = slot.pickled = None
         copier.flush()
         if pool is not None:  # the workers are done: let them go before derive and the store
             pool.shutdown()
@@ -526,6 +536,14 @@ def _write(
         del store
     seconds["store"] = round(time.perf_counter() - t1, 3)
     return len(todo)
+
+
+def _render_task(slot: _Slot, resolved: ResolvedDocument) -> ResolvedDocument | RenderTask:
+    """What renders the slot's graph: its extraction's pickled bytes when the build keeps
+    only a compact form of it, else the resolved document."""
+    if slot.pickled is None:
+        return resolved
+    return RenderTask(slot.pickled, resolved.org_keys, resolved.person_keys, resolved.entities)
 
 
 def _replace_derived(store: ox.Store, before: Path, derived: Rendered) -> set:

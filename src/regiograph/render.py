@@ -10,6 +10,7 @@ and the file is the same whichever process serialised a block.
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +18,7 @@ from zlib import crc32
 
 import pyoxigraph as ox
 
-from .model import ResolvedDocument
+from .model import Entity, ResolvedDocument
 from .namespaces import ONTOLOGY_GRAPH, PREFIXES, REFERENCE_GRAPH, doc_graph
 from .rdf import TermTriple, document_terms, ontology_graph
 from .reference import places_graph
@@ -60,9 +61,30 @@ def render_document(resolved: ResolvedDocument) -> Rendered:
     return render_triples(graph, document_terms(resolved))
 
 
-def render_documents(chunk: list[ResolvedDocument]) -> list[Rendered]:
+@dataclass(frozen=True, slots=True)
+class RenderTask:
+    """A resolved document whose extraction is pickled: what a build sends to a worker
+    when it keeps only a compact form of the extraction (:mod:`regiograph.compact`)."""
+
+    extraction: bytes  # the pickled Extraction (the document's cache entry)
+    org_keys: dict[str, str]
+    person_keys: dict[str, str]
+    entities: dict[str, Entity]
+
+    def __reduce__(self):  # the positional constructor, as the model's classes pickle
+        return RenderTask, (self.extraction, self.org_keys, self.person_keys, self.entities)
+
+    def resolved(self) -> ResolvedDocument:
+        ext = pickle.loads(self.extraction)
+        return ResolvedDocument(ext, self.org_keys, self.person_keys, self.entities)
+
+
+def render_documents(chunk: list[ResolvedDocument | RenderTask]) -> list[Rendered]:
     """:func:`render_document` of every document of ``chunk`` (a worker task)."""
-    return [render_document(res) for res in chunk]
+    return [
+        render_document(item.resolved() if isinstance(item, RenderTask) else item)
+        for item in chunk
+    ]
 
 
 def static_graphs() -> list[Rendered]:
