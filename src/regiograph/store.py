@@ -90,7 +90,7 @@ def write_build(directory: Path, graphs: Iterable[tuple[URIRef, Iterable[tuple]]
 
 #: Quads per bulk-load call: pyoxigraph's bulk loader holds about 1.3 kB per quad of a
 #: call in memory, so loading in pieces keeps a build of any size under a few hundred MB.
-LOAD_CHUNK = 250_000
+LOAD_CHUNK = 125_000
 
 
 def load_store(
