@@ -9,6 +9,7 @@ report's counts of extracted and reused documents.
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -170,6 +171,31 @@ def test_graphs_not_made_by_the_build_are_dropped(work: Path):
     report = rebuild(work)
     assert report.mode == "incremental"
     assert metrics not in state(work / "out")["graphs"]
+
+
+def test_the_cache_state_holds_every_compact_extraction(work: Path):
+    from regiograph.compact import NO_EVIDENCE
+
+    saved = cache.read_state(work / "out" / "cache")
+    index = (work / "out" / "cache" / "index.json").read_text(encoding="utf-8")
+    keys = {d["key"] for d in json.loads(index)["documents"]}
+    assert saved is not None and set(saved) == keys and len(keys) == N_DOCS
+    facts = [f for e in saved.values() for f in e.memberships]
+    assert facts and {f.evidence for f in facts} == {NO_EVIDENCE}
+
+
+def test_an_unreadable_cache_state_rebuilds_everything(work: Path):
+    (work / "out" / "cache" / cache.STATE_FILE).write_bytes(b"not a pickle")
+    report = rebuild(work)
+    assert counts(report) == ("full", N_DOCS, 0, 0)
+
+
+def test_a_document_whose_entry_file_is_gone_is_extracted_again(work: Path):
+    index = json.loads((work / "out" / "cache" / "index.json").read_text(encoding="utf-8"))
+    gone = index["documents"][2]
+    (work / "out" / "cache" / "docs" / f"{gone['key']}.pkl").unlink()
+    report = rebuild(work)
+    assert counts(report) == ("incremental", 1, N_DOCS - 1, 0)
 
 
 def test_a_new_extractor_fingerprint_rebuilds_everything(work: Path, monkeypatch):

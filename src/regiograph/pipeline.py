@@ -32,7 +32,7 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from hashlib import sha256
 from pathlib import Path
@@ -165,9 +165,7 @@ def _ingest(
         entry = previous.load(key)
         if entry is None:
             return None
-        ext = entry.extraction
-        ext = replace(ext, document=replace(ext.document, path=where))
-        return _Slot(where, key, digest, stat, ext, entry)
+        return _Slot(where, key, digest, stat, entry.extraction, entry)
 
     slots: list[_Slot] = []
     todo: list[Document] = []
@@ -356,6 +354,7 @@ def _build_into(
             slot.extraction = next(new)
     extractions = [s.extraction for s in slots]
     del new
+    c.write_state(docs_dir.parent, {s.key: s.extraction for s in slots})
     report.seconds["extract"] = round(time.perf_counter() - t1, 3)
 
     t2 = time.perf_counter()
@@ -435,7 +434,7 @@ def _write(
     todo = sorted(i for g in changed for i in by_graph[g])
     jobs, pool = workers
     rendered = render_all(
-        [_render_task(slots[i], resolved[i]) for i in todo],
+        [_render_task(slots[i], resolved[i], previous) for i in todo],
         jobs=jobs if len(todo) >= PARALLEL_RENDER_MIN else 1,
         pool=pool,
         consume=True,
@@ -538,12 +537,11 @@ def _write(
     return len(todo)
 
 
-def _render_task(slot: _Slot, resolved: ResolvedDocument) -> ResolvedDocument | RenderTask:
-    """What renders the slot's graph: its extraction's pickled bytes when the build keeps
-    only a compact form of it, else the resolved document."""
-    if slot.pickled is None:
-        return resolved
-    return RenderTask(slot.pickled, resolved.org_keys, resolved.person_keys, resolved.entities)
+def _render_task(slot: _Slot, resolved: ResolvedDocument, previous: c.Cache | None) -> RenderTask:
+    """What renders the slot's graph: the extraction pickled (the build keeps only its
+    compact form), as the worker sent it or from the previous build's cache entry."""
+    pickled = slot.pickled if slot.pickled is not None else previous.pickled(slot.key)
+    return RenderTask(pickled, resolved.org_keys, resolved.person_keys, resolved.entities)
 
 
 def _replace_derived(store: ox.Store, before: Path, derived: Rendered) -> set:
