@@ -99,6 +99,9 @@ class Facts:
     collaborations: set[str] = field(default_factory=set)
     #: the documents (resources with a dcterms:identifier that evidence or mention)
     documents: set[str] = field(default_factory=set)
+    #: organisation IRI -> the resolved entity whose facts :func:`add_document` added (an
+    #: entity named in many documents adds the same facts each time)
+    entities: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
 
 
 # --------------------------------------------------------------------------- front ends
@@ -108,6 +111,12 @@ class Facts:
 def _province_closure() -> dict[str, frozenset[str]]:
     """Place IRI -> IRIs of the provinces it lies in (``schema:containedInPlace*``)."""
     return _closure(load_places())
+
+
+@lru_cache(maxsize=1)
+def _province_closure_by_code() -> dict[str, frozenset[str]]:
+    """:func:`_province_closure` keyed by CBS code."""
+    return {code: _province_closure()[str(place_iri(code))] for code in load_places().places}
 
 
 def _closure(gaz: Gazetteer) -> dict[str, frozenset[str]]:
@@ -136,33 +145,41 @@ def facts_from_resolved(resolved: Iterable[ResolvedDocument]) -> Facts:
     return facts
 
 
+#: The IRIs of organisations and persons are these prefixes and their keys.
+_ORG, _PERSON = str(org_iri("")), str(person_iri(""))
+
+
 def add_document(facts: Facts, res: ResolvedDocument) -> None:
     """Add the facts of one resolved document to ``facts`` (a build adds each document
     as it is written, and then lets it go)."""
-    closure = _province_closure()
+    closure = _province_closure_by_code()
     ext = res.extraction
     doc = str(doc_iri(ext.document.doc_id))
     facts.documents.add(doc)
     if ext.document.date:
         facts.doc_years[doc].add(ext.document.date.year)
     nodes: dict[str, str] = {}
+    added = facts.entities
     for mention in ext.organisations:
         key = res.org_keys.get(mention.name)
         if key is None:
             continue
         ent = res.entities[key]
-        node = nodes[mention.name] = str(org_iri(ent.key))
-        facts.types[node].add(ent.org_type)
-        facts.names[node].update({ent.name, *ent.aliases})
-        facts.labels[node].add(ent.name)
+        node = nodes[mention.name] = _ORG + ent.key
         if ent.collaboration:
             facts.collaborations.add(node)
             facts.mentioned_in[node].add(doc)
+        if added.get(node) is ent:
+            continue
+        added[node] = ent
+        facts.types[node].add(ent.org_type)
+        facts.names[node].update({ent.name, *ent.aliases})
+        facts.labels[node].add(ent.name)
         for code in (ent.place_code, ent.location):
             if code:
-                facts.provinces[node].update(closure.get(str(place_iri(code)), ()))
+                facts.provinces[node].update(closure.get(code, ()))
     for person in ext.persons:
-        facts.names[str(person_iri(res.person_keys[person.name]))].add(person.name)
+        facts.names[_PERSON + res.person_keys[person.name]].add(person.name)
     for role in ext.roles:
         if res.person_keys.get(role.person) is not None and role.organisation in nodes:
             facts.collab_docs[nodes[role.organisation]].add(doc)
