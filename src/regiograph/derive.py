@@ -39,7 +39,7 @@ from functools import lru_cache
 
 import pyoxigraph as ox
 
-from .model import ResolvedDocument
+from .model import Entity, ResolvedDocument
 from .namespaces import (
     DCTERMS,
     DERIVED_GRAPH,
@@ -101,7 +101,7 @@ class Facts:
     documents: set[str] = field(default_factory=set)
     #: organisation IRI -> the resolved entity whose facts :func:`add_document` added (an
     #: entity named in many documents adds the same facts each time)
-    entities: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
+    entities: dict[str, Entity] = field(default_factory=dict, repr=False, compare=False)
 
 
 # --------------------------------------------------------------------------- front ends
@@ -109,14 +109,9 @@ class Facts:
 
 @lru_cache(maxsize=1)
 def _province_closure() -> dict[str, frozenset[str]]:
-    """Place IRI -> IRIs of the provinces it lies in (``schema:containedInPlace*``)."""
+    """CBS code of a place -> IRIs of the provinces it lies in
+    (``schema:containedInPlace*``)."""
     return _closure(load_places())
-
-
-@lru_cache(maxsize=1)
-def _province_closure_by_code() -> dict[str, frozenset[str]]:
-    """:func:`_province_closure` keyed by CBS code."""
-    return {code: _province_closure()[str(place_iri(code))] for code in load_places().places}
 
 
 def _closure(gaz: Gazetteer) -> dict[str, frozenset[str]]:
@@ -132,7 +127,7 @@ def _closure(gaz: Gazetteer) -> dict[str, frozenset[str]]:
             if place.kind == "province":
                 found.add(str(place_iri(current)))
             todo.extend(place.parents)
-        out[str(place_iri(code))] = frozenset(found)
+        out[code] = frozenset(found)
     return out
 
 
@@ -152,7 +147,7 @@ _ORG, _PERSON = str(org_iri("")), str(person_iri(""))
 def add_document(facts: Facts, res: ResolvedDocument) -> None:
     """Add the facts of one resolved document to ``facts`` (a build adds each document
     as it is written, and then lets it go)."""
-    closure = _province_closure_by_code()
+    closure = _province_closure()
     ext = res.extraction
     doc = str(doc_iri(ext.document.doc_id))
     facts.documents.add(doc)

@@ -106,7 +106,9 @@ class _Slot:
     stat: tuple[int, ...]
     extraction: Extraction | None = None
     entry: c.Entry | None = None  # from the previous build's cache
-    #: the extraction pickled, when ``extraction`` is its compact form (just extracted)
+    #: the extraction pickled, as its worker sent it (a new document's only; ``extraction``
+    #: is the compact form, and a reused document's bytes are read from the previous
+    #: build's cache entry if its graph is rendered again)
     pickled: bytes | None = None
 
 
@@ -332,7 +334,7 @@ def _build_into(
     docs_dir.mkdir(parents=True)
     fresh = [slot for slot in slots if slot.extraction is None]
 
-    def keep(index: int, pickled: bytes) -> None:
+    def save_entry(index: int, pickled: bytes) -> None:
         # written as it comes back from the worker: the parent never pickles it again;
         # the bytes are what the document is rendered from
         c.write_entry(docs_dir, fresh[index].key, pickled)
@@ -345,8 +347,8 @@ def _build_into(
     # what the build keeps of an extraction until its graph is written is a compact form
     new = iter(
         extract_all(
-            todo, jobs=jobs, progress=extracted, pickled=keep, pool=pool, consume=True,
-            keep=Compactor(),  # let go with ``new``: its table of parts is not needed later
+            todo, jobs=jobs, progress=extracted, pickled=save_entry, pool=pool, consume=True,
+            keep=Compactor(),  # let go when extract_all returns: its tables are not needed later
         )
     )
     for slot in slots:
