@@ -40,16 +40,20 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .derive_state import DerivedState
+from .derive_state import read_state as read_derived
 from .ingest import DocumentMeta
 from .model import Entity, Extraction, ResolvedDocument
 from .resources import PACKAGE_DIR, lexicon_path, resource
 
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 #: The compact extractions of all documents of a build (one pickle), in ``OUT/cache``.
 STATE_FILE = "state.pkl"
 LEXICON_FILES = ("organisations.yaml", "first_names.txt", "patterns.yaml")
 #: Modules whose code decides what a file becomes (relative to the package directory).
 SOURCE_FILES = (
+    "derive.py",
+    "derive_state.py",
     "ingest.py",
     "model.py",
     "namespaces.py",
@@ -169,7 +173,12 @@ class Cache:
     """The cache of the previous build in ``out``."""
 
     def __init__(
-        self, out: Path, fingerprint: str, index: dict[str, Any], state: dict[str, Extraction]
+        self,
+        out: Path,
+        fingerprint: str,
+        index: dict[str, Any],
+        state: dict[str, Extraction],
+        derived: DerivedState,
     ) -> None:
         self.out = out
         self.directory = out / "cache"
@@ -177,6 +186,8 @@ class Cache:
         self.index = index
         #: key -> compact extraction (:data:`STATE_FILE`)
         self.state = state
+        #: the previous build's derived graph (:mod:`regiograph.derive_state`)
+        self.derived = derived
         started = int(index.get("started_ns", 0))
         #: path -> (stat signature, SHA-256) of the files whose signature can be trusted:
         #: a file changed while the previous build read it may look unchanged, so a
@@ -219,12 +230,21 @@ class Cache:
         if not all((out / n).exists() for n in ("store", "graph.trig", "graph.ttl")):
             return None
         state = read_state(out / "cache")
-        if state is None:
+        derived = read_derived(out / "cache")
+        if state is None or derived is None:
             return None
         try:
-            return cls(out, fingerprint, index, state)
+            return cls(out, fingerprint, index, state, derived)
         except (KeyError, TypeError, ValueError):
             return None
+
+    def contributions(self) -> dict[str, list[list[int]]]:
+        """Document key -> where its documents' contributions to the derived graph are in
+        the previous build's facts pack (one place per input file with that key)."""
+        out: dict[str, list[list[int]]] = {}
+        for doc in self.index.get("documents", []):
+            out.setdefault(doc["key"], []).append(doc["facts"])
+        return out
 
     def path(self, key: str) -> Path:
         return self.directory / "docs" / f"{key}.pkl"

@@ -39,7 +39,7 @@ from functools import lru_cache
 
 import pyoxigraph as ox
 
-from .model import Entity, ResolvedDocument
+from .model import ResolvedDocument
 from .namespaces import (
     DCTERMS,
     DERIVED_GRAPH,
@@ -99,9 +99,6 @@ class Facts:
     collaborations: set[str] = field(default_factory=set)
     #: the documents (resources with a dcterms:identifier that evidence or mention)
     documents: set[str] = field(default_factory=set)
-    #: organisation IRI -> the resolved entity whose facts :func:`add_document` added (an
-    #: entity named in many documents adds the same facts each time)
-    entities: dict[str, Entity] = field(default_factory=dict, repr=False, compare=False)
 
 
 # --------------------------------------------------------------------------- front ends
@@ -143,18 +140,39 @@ def facts_from_resolved(resolved: Iterable[ResolvedDocument]) -> Facts:
 #: The IRIs of organisations and persons are these prefixes and their keys.
 _ORG, _PERSON = str(org_iri("")), str(person_iri(""))
 
+#: The kinds of :data:`Fact` (its first item), in the order of :func:`tables`.
+(DOCUMENT, DOC_YEAR, COLLABORATION, MENTIONED_IN, TYPE, NAME, LABEL, PROVINCE, COLLAB_DOC,
+ MEMBER, MEMBER_DOC, START_YEAR) = range(12)  # fmt: skip
+#: ``(kind, subject, value)``: one fact a document contributes to :class:`Facts`. The
+#: subject of a ``MEMBER_DOC`` fact is ``(member, collaboration)``; ``DOCUMENT`` and
+#: ``COLLABORATION`` facts have the value ``None``.
+Fact = tuple[int, object, object]
+#: The kinds whose facts are members of a set of :class:`Facts`, not of a dict of sets.
+FLAT = frozenset({DOCUMENT, COLLABORATION})
 
-def add_document(facts: Facts, res: ResolvedDocument) -> None:
-    """Add the facts of one resolved document to ``facts`` (a build adds each document
-    as it is written, and then lets it go)."""
+
+def tables(facts: Facts) -> list:
+    """The fields of ``facts`` indexed by the kind of :data:`Fact` they hold."""
+    f = facts
+    return [
+        f.documents, f.doc_years, f.collaborations, f.mentioned_in, f.types, f.names,
+        f.labels, f.provinces, f.collab_docs, f.members, f.member_docs, f.start_years,
+    ]  # fmt: skip
+
+
+def contribution(res: ResolvedDocument) -> list[Fact]:
+    """The facts one resolved document contributes to :class:`Facts` (each once), following
+    :func:`regiograph.rdf.document_terms` (which memberships, partnerships and dates it
+    writes). A build keeps each document's contribution, so that the next build can take
+    back that of a document that changed or went (:mod:`regiograph.derive_state`)."""
     closure = _province_closure()
     ext = res.extraction
     doc = str(doc_iri(ext.document.doc_id))
-    facts.documents.add(doc)
+    out: dict[Fact, None] = {(DOCUMENT, doc, None): None}
     if ext.document.date:
-        facts.doc_years[doc].add(ext.document.date.year)
+        out[DOC_YEAR, doc, ext.document.date.year] = None
     nodes: dict[str, str] = {}
-    added = facts.entities
+    seen: set[str] = set()
     for mention in ext.organisations:
         key = res.org_keys.get(mention.name)
         if key is None:
@@ -162,22 +180,23 @@ def add_document(facts: Facts, res: ResolvedDocument) -> None:
         ent = res.entities[key]
         node = nodes[mention.name] = _ORG + ent.key
         if ent.collaboration:
-            facts.collaborations.add(node)
-            facts.mentioned_in[node].add(doc)
-        if added.get(node) is ent:
+            out[COLLABORATION, node, None] = None
+            out[MENTIONED_IN, node, doc] = None
+        if node in seen:
             continue
-        added[node] = ent
-        facts.types[node].add(ent.org_type)
-        facts.names[node].update({ent.name, *ent.aliases})
-        facts.labels[node].add(ent.name)
+        seen.add(node)
+        out[TYPE, node, ent.org_type] = None
+        for name in (ent.name, *ent.aliases):
+            out[NAME, node, name] = None
+        out[LABEL, node, ent.name] = None
         for code in (ent.place_code, ent.location):
-            if code:
-                facts.provinces[node].update(closure.get(code, ()))
+            for province in closure.get(code, ()) if code else ():
+                out[PROVINCE, node, province] = None
     for person in ext.persons:
-        facts.names[_PERSON + res.person_keys[person.name]].add(person.name)
+        out[NAME, _PERSON + res.person_keys[person.name], person.name] = None
     for role in ext.roles:
         if res.person_keys.get(role.person) is not None and role.organisation in nodes:
-            facts.collab_docs[nodes[role.organisation]].add(doc)
+            out[COLLAB_DOC, nodes[role.organisation], doc] = None
     groups: dict[str, list[str]] = {}
     for fact in ext.memberships:
         if fact.collaboration is None:
@@ -187,23 +206,39 @@ def add_document(facts: Facts, res: ResolvedDocument) -> None:
         collab, member = nodes.get(fact.collaboration), nodes.get(fact.member)
         if collab is None or member is None or collab == member:
             continue
-        _member(facts, collab, member, doc)
+        _member(out, collab, member, doc)
     for members in groups.values():
         distinct = sorted(set(members))
         if len(distinct) < 2:
             continue
         key, label = partnership(distinct, [_label(res, m, nodes) for m in distinct])
         collab = str(org_iri(key))
-        facts.collaborations.add(collab)
-        facts.types[collab].add("intermediary")
-        facts.names[collab].add(label)
-        facts.labels[collab].add(label)
+        out[COLLABORATION, collab, None] = None
+        out[TYPE, collab, "intermediary"] = None
+        out[NAME, collab, label] = None
+        out[LABEL, collab, label] = None
         for member in members:
-            _member(facts, collab, member, doc)
+            _member(out, collab, member, doc)
     for date_fact in ext.dates:
         collab = nodes.get(date_fact.collaboration)
         if collab is not None and date_fact.start:
-            facts.start_years[collab].add(date_fact.start.year)
+            out[START_YEAR, collab, date_fact.start.year] = None
+    return list(out)
+
+
+def add_facts(facts: Facts, contributed: Iterable[Fact]) -> None:
+    """Add facts (:func:`contribution`) to ``facts``."""
+    fields = tables(facts)
+    for kind, subject, value in contributed:
+        if kind in FLAT:
+            fields[kind].add(subject)
+        else:
+            fields[kind][subject].add(value)
+
+
+def add_document(facts: Facts, res: ResolvedDocument) -> None:
+    """Add the facts of one resolved document to ``facts``."""
+    add_facts(facts, contribution(res))
 
 
 def _label(res: ResolvedDocument, node: str, nodes: dict[str, str]) -> str:
@@ -211,10 +246,10 @@ def _label(res: ResolvedDocument, node: str, nodes: dict[str, str]) -> str:
     return res.entities[res.org_keys[name]].name
 
 
-def _member(facts: Facts, collab: str, member: str, doc: str) -> None:
-    facts.members[collab].add(member)
-    facts.member_docs[member, collab].add(doc)
-    facts.collab_docs[collab].add(doc)
+def _member(out: dict[Fact, None], collab: str, member: str, doc: str) -> None:
+    out[MEMBER, collab, member] = None
+    out[MEMBER_DOC, (member, collab), doc] = None
+    out[COLLAB_DOC, collab, doc] = None
 
 
 def facts_from_triples(triples: Iterable[tuple[Term, Term, Term]]) -> Facts:
@@ -373,42 +408,51 @@ class _BySubject:
 
 #: Organisations per block of the partner-count product (bounds its memory).
 PARTNER_BLOCK = 2048
+#: Up to this many members summed over the collaborations of the organisations asked
+#: for, partner counts are set unions (the matrix costs about 0.2 s to build).
+UNION_WORK = 1_000_000
 
 
 def _partner_counts(
-    memberships: dict[str, set[str]], members: dict[str, set[str]]
+    memberships: dict[str, set[str]], members: dict[str, set[str]], orgs: list[str]
 ) -> dict[str, int]:
-    """Organisation -> the number of other members of its collaborations.
+    """Organisation (of ``orgs``) -> the number of other members of its collaborations.
 
     The nonzero entries of a row of ``M @ M.T`` (``M``: organisations x collaborations)
     are the organisation and its partners. The set unions this replaces cost the sum of
     the squared sizes of the collaborations in Python: 35 s at 100,000 documents, where
     hubs are members of thousands of collaborations.
     """
+    if not orgs:
+        return {}
+    if sum(len(members[c]) for o in orgs for c in memberships[o]) <= UNION_WORK:
+        # a few organisations, as an incremental build recomputes: no matrix to build
+        return {o: len(set().union(*(members[c] for c in memberships[o]))) - 1 for o in orgs}
     import numpy as np  # imported here, as in regiograph.analyse: the CLI starts faster
     from scipy import sparse
 
-    if not memberships:
-        return {}
-    orgs = list(memberships)
+    every = list(memberships)
+    row = {o: i for i, o in enumerate(every)}
     column = {c: j for j, c in enumerate(members)}
-    rows = np.repeat(np.arange(len(orgs)), [len(memberships[o]) for o in orgs])
-    cols = np.fromiter((column[c] for o in orgs for c in memberships[o]), dtype=np.int64)
+    rows = np.repeat(np.arange(len(every)), [len(memberships[o]) for o in every])
+    cols = np.fromiter((column[c] for o in every for c in memberships[o]), dtype=np.int64)
     m = sparse.csr_matrix(
-        (np.ones(len(cols), dtype=np.int32), (rows, cols)), shape=(len(orgs), len(column))
+        (np.ones(len(cols), dtype=np.int32), (rows, cols)), shape=(len(every), len(column))
     )
     mt = m.T.tocsr()
+    wanted = m if orgs == every else m[np.fromiter((row[o] for o in orgs), np.int64)]
     counts = np.concatenate(
         [
-            np.diff((m[i : i + PARTNER_BLOCK] @ mt).indptr)
+            np.diff((wanted[i : i + PARTNER_BLOCK] @ mt).indptr)
             for i in range(0, len(orgs), PARTNER_BLOCK)
         ]
     )
     return {o: int(n) - 1 for o, n in zip(orgs, counts, strict=True)}
 
 
-def derived_triples(facts: Facts) -> list[TermTriple]:
-    """The triples of the derived graph, sorted (so its bytes never vary)."""
+def derived_triples(facts: Facts, subjects: set[str] | None = None) -> list[TermTriple]:
+    """The triples of the derived graph, sorted (so its bytes never vary); only those of
+    ``subjects`` when given (what an incremental build recomputes)."""
     out = _BySubject()
     iri = ox.NamedNode
     collabs = facts.collaborations
@@ -417,20 +461,31 @@ def derived_triples(facts: Facts) -> list[TermTriple]:
     for c, ms in members.items():
         for m in ms:
             memberships[m].add(c)
+    if subjects is None:
+        orgs, shown_collabs = list(memberships), list(members)
+    else:
+        orgs = sorted(o for o in subjects if o in memberships)
+        shown_collabs = sorted(c for c in subjects if c in members)
+    needed = {c for o in orgs for c in memberships[o]}.union(shown_collabs)
     collab_provinces: dict[str, set[str]] = {}
     collab_types: dict[str, Counter[str]] = {}
-    for c, ms in members.items():
-        out.append((c, V.member_count, _int(len(ms))))
+    for c in needed:
+        ms = members[c]
         kinds = [facts.types.get(m, set()) for m in ms]
         collab_types[c] = Counter(t for k in kinds for t in k)
+        collab_provinces[c] = set().union(*(facts.provinces.get(m, set()) for m in ms))
+    for c in shown_collabs:
+        ms = members[c]
+        kinds = [facts.types.get(m, set()) for m in ms]
+        out.append((c, V.member_count, _int(len(ms))))
         out += [(c, V.member_type, iri(str(ORGTYPE[t]))) for t in collab_types[c]]
         out.append((c, V.government, _int(sum("government" in k for k in kinds))))
         out.append((c, V.knowledge, _int(sum(bool(k & KNOWLEDGE) for k in kinds))))
         out.append((c, V.business, _int(sum("business" in k for k in kinds))))
-        provinces = collab_provinces[c] = set().union(*(facts.provinces.get(m, set()) for m in ms))
-        out += [(c, V.member_province, iri(p)) for p in provinces]
-    partner_counts = _partner_counts(memberships, members)
-    for o, cs in memberships.items():
+        out += [(c, V.member_province, iri(p)) for p in collab_provinces[c]]
+    partner_counts = _partner_counts(memberships, members, orgs)
+    for o in orgs:
+        cs = memberships[o]
         provinces = set().union(*(collab_provinces[c] for c in cs))
         docs = set().union(*(facts.member_docs.get((o, c), set()) for c in cs))
         out.append((o, V.collaboration_count, _int(len(cs))))
@@ -449,9 +504,9 @@ def derived_triples(facts: Facts) -> list[TermTriple]:
             out.append((o, V.display_label, ox.Literal(min(shown))))
         if own:
             out.append((o, V.type_notations, ox.Literal(" ".join(sorted(own)))))
-    for o, provinces in facts.provinces.items():
-        out += [(o, V.province, iri(p)) for p in provinces]
-    for c in collabs:
+    for o in facts.provinces if subjects is None else subjects & facts.provinces.keys():
+        out += [(o, V.province, iri(p)) for p in facts.provinces[o]]
+    for c in collabs if subjects is None else collabs & subjects:
         docs = facts.collab_docs.get(c, set())
         starts = facts.start_years.get(c)
         years = starts or {y for d in docs for y in facts.doc_years.get(d, ())}
@@ -459,8 +514,8 @@ def derived_triples(facts: Facts) -> list[TermTriple]:
             out.append((c, V.first_year, _int(min(years))))
         reported = (docs | facts.mentioned_in.get(c, set())) & facts.documents
         out += [(c, V.reported_in, iri(d)) for d in reported]
-    for node, names in facts.names.items():
-        out += [(node, V.name_key, ox.Literal(k)) for k in {n.lower() for n in names}]
+    for node in facts.names if subjects is None else subjects & facts.names.keys():
+        out += [(node, V.name_key, ox.Literal(k)) for k in {n.lower() for n in facts.names[node]}]
     return out.sorted()
 
 

@@ -42,7 +42,17 @@ import pyoxigraph as ox
 from . import __version__
 from . import cache as c
 from .compact import Compactor
-from .derive import Facts, add_document, derived_triples
+from .derive import Fact, contribution, derived_triples
+from .derive_state import (
+    FACTS_PACK,
+    DerivedState,
+    FactCounts,
+    Pack,
+    patch,
+    render_derived,
+    write_block,
+    write_state,
+)
 from .errors import NothingToBuildError, UsageError
 from .ingest import DEFAULT_MAX_BYTES, DocumentMeta, Skipped, iter_documents
 from .model import Document, Extraction, ResolvedDocument
@@ -54,7 +64,6 @@ from .render import (
     Rendered,
     RenderTask,
     header,
-    render_triples,
     static_graphs,
     union_files,
 )
@@ -70,8 +79,6 @@ from .store import (
 )
 
 DEFAULT_CURATION = Path("data/curation.yaml")
-#: The previous build's derived graph as N-Triples, in ``OUT/cache``.
-DERIVED_FILE = "derived.nt"
 #: Render in worker processes only when at least this many graphs change.
 PARALLEL_RENDER_MIN = 256
 
@@ -441,14 +448,21 @@ def _write(
         pool=pool,
         consume=True,
     )
-    facts = Facts()
     cache_dir = tmp / "cache"
     fresh: dict[str, list[Rendered]] = {}
     full = previous is None
+    # the derived graph: each document's facts are counted in as it is written (and kept in
+    # the pack); an incremental build takes back those of documents that changed or went
+    counts = FactCounts() if full else previous.derived.counts
+    pack = Pack(cache_dir / FACTS_PACK, None if full else previous.directory / FACTS_PACK)
+    old_facts = {} if full else previous.contributions()
+    appeared: list[Fact] = []  # facts no document stated before (incremental builds)
+    gone: list[Fact] = []  # facts no document states any more
     statics = static_graphs()
     union = LoadPieces(tmp, LOAD_CHUNK, union_files(len(slots), LOAD_CHUNK)) if full else None
     docs = []
     with ExitStack() as files:
+        files.callback(pack.close)
         trig = files.enter_context((tmp / "graph.trig").open("wb"))
         old = None if full else files.enter_context((out / "graph.trig").open("rb"))
         copier = BlockCopier(old, trig)
@@ -475,6 +489,15 @@ def _write(
                 c.link_entry(previous.path(slot.key), cache_dir, slot.key)
                 offset, length = previous.blocks[slot.key]
                 copier.add(offset, length)
+            ranges = old_facts.get(slot.key)
+            if ranges and slot.entry is not None and slot.entry.render == renders[i]:
+                facts_at = pack.copy(*ranges.pop())  # the same resolution: the same facts
+            else:
+                contributed = contribution(resolved[i])
+                new = counts.add(contributed)
+                if not full:  # a full build derives everything
+                    appeared += new
+                facts_at = pack.write(contributed)
             docs.append(
                 {
                     "id": slot.extraction.document.doc_id,
@@ -484,29 +507,36 @@ def _write(
                     "stat": list(slot.stat),
                     "render": renders[i],
                     "trig": [position, length],
+                    "facts": facts_at,
                 }
             )
             position += length
-            # what the derived graph needs of the document is in facts now: let it go
+            # what the derived graph needs of the document is counted in now: let it go
             # (the extractions take about 1 GB at 100,000 documents)
-            add_document(facts, resolved[i])
             resolved[i] = slot.extraction = slot.entry = slot.pickled = None
+        for ranges in old_facts.values():  # changed and removed documents
+            for where in ranges:
+                gone += counts.remove(pack.previous(*where))
         copier.flush()
         if pool is not None:  # the workers are done: let them go before derive and the store
             pool.shutdown()
         resolved.clear()
         return_free_memory()
-        triples = derived_triples(facts)
-        del facts
-        derived = render_triples(str(DERIVED_GRAPH), triples)
-        del triples
-        trig.write(derived.trig)
-        if union:
-            union.add(derived.nt, derived.triples, trig.tell())
+        if full:
+            triples = derived_triples(counts.facts)
+            derived, spans = render_derived(triples)
+            del triples
+            start = trig.tell()
+            subjects = {s: (start + a, n) for s, (a, n) in spans.items()}
+            if derived is not None:
+                trig.write(derived.trig)
+                union.add(derived.nt, derived.triples, trig.tell())
             union.close()
-    derived_fp = c.content_fingerprint(derived.nt)
-    graph_fps = {**graph_fps, derived.graph: derived_fp}
-    (cache_dir / DERIVED_FILE).write_bytes(derived.nt)
+        else:
+            derived = patch(previous.derived, appeared, gone, old)
+            subjects = write_block(trig, copier, previous.derived, derived)
+    write_state(cache_dir, DerivedState(counts, subjects))
+    del counts, appeared, gone
     c.write_index(cache_dir, fingerprint, started_ns, graph_fps, docs)
     t1 = time.perf_counter()
     seconds["render_and_files"] = round(t1 - t0, 3)
@@ -524,13 +554,14 @@ def _write(
     copy_store(out / "store", tmp / "store")
     store = ox.Store(str(tmp / "store"))
     try:
-        keep = {ox.NamedNode(r.graph) for r in [*statics, derived]}
+        keep = {ox.NamedNode(r.graph) for r in statics} | {ox.NamedNode(str(DERIVED_GRAPH))}
         keep |= {ox.NamedNode(g) for g in by_graph}
         removed = [g for g in store.named_graphs() if g not in keep]
         add = {ox.NamedNode(g): _triples(fresh[g]) for g in sorted(changed)}
         touched = replace_graphs(store, removed, add)
-        if previous.graphs.get(derived.graph) != derived_fp:
-            touched |= _replace_derived(store, previous.directory / DERIVED_FILE, derived)
+        if derived.changed:
+            graph = ox.NamedNode(str(DERIVED_GRAPH))
+            touched |= patch_graph(store, graph, derived.gone, derived.added)
         store.flush()
         patch_union(store, out / "graph.ttl", tmp / "graph.ttl", touched)
     finally:
@@ -544,28 +575,6 @@ def _render_task(slot: _Slot, resolved: ResolvedDocument, previous: c.Cache | No
     compact form), as the worker sent it or from the previous build's cache entry."""
     pickled = slot.pickled if slot.pickled is not None else previous.pickled(slot.key)
     return RenderTask(pickled, resolved.org_keys, resolved.person_keys, resolved.entities)
-
-
-def _replace_derived(store: ox.Store, before: Path, derived: Rendered) -> set:
-    """Bring the derived graph in ``store`` up to ``derived`` by adding and removing just
-    the triples that changed (it is large and changes little), keeping the union default
-    graph in step; return the subjects of the triples that left or joined the union.
-
-    The change is found by comparing the N-Triples lines of the previous build's derived
-    graph (``before``, kept in its cache) with the new ones, so the unchanged bulk of the
-    graph is never read back from the store; without that file, the store is read.
-    """
-    graph = ox.NamedNode(derived.graph)
-    new_lines = set(derived.nt.splitlines())
-    try:
-        old_lines = set(before.read_bytes().splitlines())
-    except OSError:
-        old = {q.triple for q in store.quads_for_pattern(None, None, None, graph)}
-        new = set(_parse_nt(derived.nt))
-        return patch_graph(store, graph, old - new, new - old)
-    gone = _parse_nt(b"\n".join(sorted(old_lines - new_lines)))
-    added = _parse_nt(b"\n".join(sorted(new_lines - old_lines)))
-    return patch_graph(store, graph, gone, added)
 
 
 def _parse_nt(data: bytes) -> list[ox.Triple]:

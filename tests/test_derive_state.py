@@ -1,0 +1,209 @@
+"""The derived graph carried across builds (regiograph.derive_state): counted facts, the
+subjects a change makes dirty, and the derived block split by subject.
+
+The property under test: after any sequence of documents added and removed, the counted
+facts equal the facts of the documents left, the triples recomputed for the dirty subjects
+equal a full recomputation's, and no other subject's triples differ from before.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+
+import pyoxigraph as ox
+import pytest
+
+from regiograph.derive import (
+    COLLAB_DOC,
+    COLLABORATION,
+    DOC_YEAR,
+    DOCUMENT,
+    LABEL,
+    MEMBER,
+    MEMBER_DOC,
+    MENTIONED_IN,
+    NAME,
+    PROVINCE,
+    START_YEAR,
+    TYPE,
+    Facts,
+    add_facts,
+    derived_triples,
+)
+from regiograph.derive_state import (
+    DerivedState,
+    FactCounts,
+    Pack,
+    block_head,
+    dirty_subjects,
+    patch,
+    render_derived,
+    write_block,
+)
+from regiograph.render import BlockCopier
+
+ORGS = [f"https://example.org/o{i}" for i in range(14)]
+COLLABS = [f"https://example.org/c{i}" for i in range(5)]
+TYPES = ["government", "education", "research", "business", "intermediary"]
+PROVINCES = [f"https://example.org/p{i}" for i in range(3)]
+
+
+def random_document(rng: random.Random, n: int) -> list:
+    doc = f"https://example.org/d{n % 9}"  # some documents share an IRI
+    facts = {(DOCUMENT, doc, None)}
+    if rng.random() < 0.7:
+        facts.add((DOC_YEAR, doc, rng.choice([2019, 2020, 2021])))
+    for c in rng.sample(COLLABS, 2):
+        facts |= {(MENTIONED_IN, c, doc), (NAME, c, c[-2:]), (LABEL, c, c[-2:])}
+        if rng.random() < 0.85:
+            facts.add((COLLABORATION, c, None))
+        if rng.random() < 0.3:
+            facts.add((START_YEAR, c, rng.choice([2015, 2018])))
+        for m in rng.sample(ORGS + COLLABS[:1], rng.randint(0, 4)):
+            if m != c:
+                facts |= {(MEMBER, c, m), (MEMBER_DOC, (m, c), doc), (COLLAB_DOC, c, doc)}
+    for o in rng.sample(ORGS, 4):
+        facts |= {(TYPE, o, rng.choice(TYPES)), (NAME, o, rng.choice(["A", "b"]))}
+        facts.add((LABEL, o, rng.choice(["A", "b"])))
+        if rng.random() < 0.5:
+            facts.add((PROVINCE, o, rng.choice(PROVINCES)))
+    return sorted(facts, key=repr)
+
+
+def by_subject(triples) -> dict[str, set]:
+    out: dict[str, set] = {}
+    for s, p, o in triples:
+        out.setdefault(s.value, set()).add((p.value, str(o)))
+    return out
+
+
+def facts_of(documents) -> Facts:
+    facts = Facts()
+    for d in documents:
+        add_facts(facts, d)
+    return facts
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_dirty_subjects_are_exactly_enough(seed: int) -> None:
+    rng = random.Random(seed)
+    live = [random_document(rng, n) for n in range(6)]
+    counts = FactCounts()
+    for d in live:
+        counts.add(d)
+    before = by_subject(derived_triples(facts_of(live)))
+    for step in range(25):
+        appeared, went = [], []
+        added = [random_document(rng, 100 * seed + step)] if rng.random() < 0.6 else []
+        gone = [live.pop(rng.randrange(len(live)))] if live and rng.random() < 0.6 else []
+        for d in added:  # as a build does: additions first, then what went
+            appeared += counts.add(d)
+            live.append(d)
+        for d in gone:
+            went += counts.remove(d)
+        assert counts.facts == facts_of(live)
+        after = by_subject(derived_triples(facts_of(live)))
+        dirty = dirty_subjects(counts.facts, appeared, went)
+        partial = by_subject(derived_triples(counts.facts, dirty))
+        assert set(partial) <= dirty
+        for s in dirty:
+            assert partial.get(s) == after.get(s), (step, s)
+        for s in (before.keys() | after.keys()) - dirty:
+            assert before.get(s) == after.get(s), (step, s)
+        before = after
+
+
+def test_a_fact_two_documents_state_stays_when_one_goes() -> None:
+    one = [(TYPE, "urn:o", "business"), (DOCUMENT, "urn:d1", None)]
+    two = [(TYPE, "urn:o", "business"), (DOCUMENT, "urn:d2", None)]
+    counts = FactCounts()
+    assert counts.add(one) == one
+    assert counts.add(two) == [(DOCUMENT, "urn:d2", None)]
+    assert counts.remove(one) == [(DOCUMENT, "urn:d1", None)]
+    assert counts.facts.types == {"urn:o": {"business"}}
+    assert counts.remove(two) == two
+    assert dict(counts.facts.types) == {} and counts.facts.documents == set()
+    assert counts.extra == {}
+
+
+def _state(documents) -> tuple[bytes, DerivedState]:
+    counts = FactCounts()
+    for d in documents:
+        counts.add(d)
+    rendered, spans = render_derived(derived_triples(counts.facts))
+    return rendered.trig, DerivedState(counts, spans)
+
+
+def test_the_block_splits_by_subject_and_patches_to_a_full_render() -> None:
+    rng = random.Random(3)
+    docs = [random_document(rng, n) for n in range(8)]
+    trig, state = _state(docs)
+    assert trig.startswith(block_head()) and trig.endswith(b"}\n")
+    assert len(state.subjects) == len(by_subject(derived_triples(state.counts.facts)))
+    for s, (offset, length) in state.subjects.items():
+        lines = trig[offset : offset + length]
+        assert lines.startswith(b"\t") and lines.endswith(b" .\n") and s[-3:].encode() in lines
+    # one document goes, one comes: the patched block is what a full render writes
+    new = random_document(rng, 99)
+    appeared, gone = state.counts.add(new), state.counts.remove(docs[2])
+    result = patch(state, appeared, gone, io.BytesIO(trig))
+    out = io.BytesIO()
+    where = write_block(out, BlockCopier(io.BytesIO(trig), out), state, result)
+    expected, full = _state([*docs[:2], *docs[3:], new])
+    assert out.getvalue() == expected and where == full.subjects
+    old = {q.triple for q in ox.parse(_prefixed(trig), format=ox.RdfFormat.TRIG)}
+    now = {q.triple for q in ox.parse(_prefixed(expected), format=ox.RdfFormat.TRIG)}
+    assert set(result.gone) == old - now and set(result.added) == now - old
+    assert result.changed == {t.subject.value for t in (old ^ now)}
+
+
+def _prefixed(block: bytes) -> bytes:
+    from regiograph.render import header
+
+    return header() + block
+
+
+def test_an_empty_derived_graph_has_no_block() -> None:
+    assert render_derived([]) == (None, {})
+    state = DerivedState(FactCounts(), {})
+    result = patch(state, [], [], io.BytesIO(b""))
+    out = io.BytesIO()
+    assert write_block(out, BlockCopier(io.BytesIO(b""), out), state, result) == {}
+    assert out.getvalue() == b""
+
+
+def test_the_pack_copies_and_reads_back_contributions(tmp_path) -> None:
+    first = Pack(tmp_path / "one.pack", None)
+    a = first.write([(DOCUMENT, "urn:a", None)])
+    b = first.write([(DOCUMENT, "urn:b", None), (TYPE, "urn:o", "business")])
+    first.close()
+    second = Pack(tmp_path / "two.pack", tmp_path / "one.pack")
+    b2 = second.copy(*b)
+    c = second.write([(DOCUMENT, "urn:c", None)])
+    assert second.previous(*a) == [(DOCUMENT, "urn:a", None)]
+    second.close()
+    data = (tmp_path / "two.pack").read_bytes()
+    assert b2 == [0, b[1]] and c == [b[1], len(data) - b[1]]
+    import pickle
+
+    assert pickle.loads(data[b2[0] : b2[0] + b2[1]]) == [
+        (DOCUMENT, "urn:b", None),
+        (TYPE, "urn:o", "business"),
+    ]
+
+
+def test_a_member_who_was_a_partner_already_dirties_no_other_member() -> None:
+    orgs = [f"urn:o{i}" for i in range(50)]
+    first = [(COLLABORATION, "urn:A", None), (COLLABORATION, "urn:B", None)]
+    first += [(MEMBER, "urn:A", o) for o in orgs] + [(MEMBER, "urn:B", o) for o in orgs]
+    first += [(MEMBER, "urn:B", "urn:m")] + [(TYPE, o, "business") for o in [*orgs, "urn:m"]]
+    counts = FactCounts()
+    counts.add(first)
+    joins = [(MEMBER, "urn:A", "urn:m"), (MEMBER_DOC, ("urn:m", "urn:A"), "urn:d")]
+    joins += [(COLLAB_DOC, "urn:A", "urn:d"), (DOCUMENT, "urn:d", None)]
+    appeared = counts.add(joins)
+    assert dirty_subjects(counts.facts, appeared, []) == {"urn:A", "urn:m"}
+    # a government member is a new partner type for everyone in A, and a new partner of all
+    appeared = counts.add([(MEMBER, "urn:A", "urn:g"), (TYPE, "urn:g", "government")])
+    assert dirty_subjects(counts.facts, appeared, []) == {"urn:A", "urn:g", "urn:m", *orgs}
