@@ -352,3 +352,33 @@ def test_a_changed_derived_graph_is_patched_to_equal_a_full_build(work: Path):
     (work / "corpus" / "zz_pact.txt").unlink()
     rebuild(work)
     assert _derived(work / "out") == before
+
+
+@pytest.mark.parametrize("kernel", [True, False])
+def test_block_copier_copies_ranges_between_writes(tmp_path: Path, monkeypatch, kernel: bool):
+    import os
+
+    from regiograph.render import BlockCopier
+
+    if not kernel:
+        monkeypatch.delattr(os, "copy_file_range", raising=False)
+    source = tmp_path / "old"
+    source.write_bytes(bytes(range(256)) * 4)
+    with source.open("rb") as old, (tmp_path / "new").open("wb") as new:
+        copier = BlockCopier(old, new)
+        new.write(b"head")
+        copier.add(10, 5)
+        copier.add(15, 5)  # adjacent: one copy
+        copier.flush()
+        new.write(b"mid")
+        copier.add(1000, 24)
+        copier.flush()
+        assert new.tell() == 4 + 10 + 3 + 24
+        new.write(b"tail")
+    data = source.read_bytes()
+    assert (tmp_path / "new").read_bytes() == b"head" + data[10:20] + b"mid" + data[1000:] + b"tail"
+    with source.open("rb") as old, (tmp_path / "short").open("wb") as new:
+        copier = BlockCopier(old, new)
+        copier.add(1020, 10)  # past the end
+        with pytest.raises(OSError, match="shorter"):
+            copier.flush()

@@ -197,6 +197,9 @@ class Cache:
         self.blocks: dict[str, tuple[int, int]] = {}
         #: key -> render fingerprint of the document's named graph in the previous build
         self.renders: dict[str, str] = {}
+        #: (offset, length) of the ontology and reference graphs' blocks in graph.trig
+        statics = index.get("statics")
+        self.statics = (int(statics[0]), int(statics[1])) if statics else None
         for doc in index.get("documents", []):
             stat = tuple(doc["stat"])
             if stat and stat[-1] < started:
@@ -296,16 +299,24 @@ def link_entry(source: Path, directory: Path, key: str) -> None:
 
 
 def write_index(
-    directory: Path, fingerprint: str, started_ns: int, graphs: dict[str, str], docs: list
+    directory: Path,
+    fingerprint: str,
+    started_ns: int,
+    graphs: dict[str, str],
+    docs: list,
+    statics: list[int],
 ) -> None:
-    """Write ``index.json``: fingerprint, graph fingerprints and, per document, its path,
-    key, SHA-256, stat signature and the place of its block in graph.trig."""
+    """Write ``index.json``: fingerprint, graph fingerprints, the place of the ontology
+    and reference graphs' blocks in graph.trig and, per document, its path, key, SHA-256,
+    stat signature, the place of its block in graph.trig and that of its contribution in
+    the facts pack."""
     data = {
         "format": CACHE_FORMAT,
         "version": __version__,
         "fingerprint": fingerprint,
         "started_ns": started_ns,
         "graphs": graphs,
+        "statics": statics,
         "documents": docs,
     }
     (directory / "index.json").write_text(

@@ -56,7 +56,7 @@ from .derive_state import (
 from .errors import NothingToBuildError, UsageError
 from .ingest import DEFAULT_MAX_BYTES, DocumentMeta, Skipped, iter_documents
 from .model import Document, Extraction, ResolvedDocument
-from .namespaces import DERIVED_GRAPH, doc_graph
+from .namespaces import DERIVED_GRAPH, ONTOLOGY_GRAPH, REFERENCE_GRAPH, doc_graph
 from .parallel import extract_all, render_all, start_workers, worker_pool
 from .render import (
     BlockCopier,
@@ -458,7 +458,9 @@ def _write(
     old_facts = {} if full else previous.contributions()
     appeared: list[Fact] = []  # facts no document stated before (incremental builds)
     gone: list[Fact] = []  # facts no document states any more
-    statics = static_graphs()
+    # the ontology and reference graphs: an incremental build copies them (they are the
+    # same whenever the extractor fingerprint is)
+    statics = static_graphs() if full or previous.statics is None else []
     union = LoadPieces(tmp, LOAD_CHUNK, union_files(len(slots), LOAD_CHUNK)) if full else None
     docs = []
     with ExitStack() as files:
@@ -471,7 +473,10 @@ def _write(
             trig.write(r.trig)
             if union:
                 union.add(r.nt, r.triples, trig.tell())
-        position = trig.tell()
+        if not statics:
+            copier.add(*previous.statics)
+        position = len(header()) + (sum(len(r.trig) for r in statics) or previous.statics[1])
+        static_block = [len(header()), position - len(header())]
         wanted = set(todo)
         for i, slot in enumerate(slots):
             if i in wanted:
@@ -537,7 +542,7 @@ def _write(
             subjects = write_block(trig, copier, previous.derived, derived)
     write_state(cache_dir, DerivedState(counts, subjects))
     del counts, appeared, gone
-    c.write_index(cache_dir, fingerprint, started_ns, graph_fps, docs)
+    c.write_index(cache_dir, fingerprint, started_ns, graph_fps, docs, static_block)
     t1 = time.perf_counter()
     seconds["render_and_files"] = round(t1 - t0, 3)
     if union:
@@ -554,7 +559,7 @@ def _write(
     copy_store(out / "store", tmp / "store")
     store = ox.Store(str(tmp / "store"))
     try:
-        keep = {ox.NamedNode(r.graph) for r in statics} | {ox.NamedNode(str(DERIVED_GRAPH))}
+        keep = {ox.NamedNode(str(g)) for g in (ONTOLOGY_GRAPH, REFERENCE_GRAPH, DERIVED_GRAPH)}
         keep |= {ox.NamedNode(g) for g in by_graph}
         removed = [g for g in store.named_graphs() if g not in keep]
         add = {ox.NamedNode(g): _triples(fresh[g]) for g in sorted(changed)}
