@@ -41,7 +41,7 @@ from regiograph.derive_state import (
     render_derived,
     write_block,
 )
-from regiograph.render import BlockCopier
+from regiograph.filecopy import BlockCopier
 
 ORGS = [f"https://example.org/o{i}" for i in range(14)]
 COLLABS = [f"https://example.org/c{i}" for i in range(5)]

@@ -21,7 +21,15 @@ from regiograph.errors import UsageError
 from regiograph.namespaces import doc_graph
 from regiograph.pipeline import build
 from regiograph.render import UNION_TRIPLES_PER_DOCUMENT, LoadPieces
-from regiograph.store import _BLOCK, copy_store, dump_union, patch_union, replace_graphs
+from regiograph.store import (
+    _BLOCK,
+    UNION_INDEX,
+    UnionIndex,
+    copy_store,
+    dump_union,
+    patch_union,
+    replace_graphs,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "data" / "corpus"
@@ -45,6 +53,9 @@ def state(out: Path) -> dict[str, set]:
 def assert_same(incremental: Path, full: Path) -> None:
     trig = (incremental / "graph.trig").read_bytes()
     assert trig == (full / "graph.trig").read_bytes()  # byte for byte
+    for out in (incremental, full):  # the index of graph.ttl's blocks is the file's
+        kept = UnionIndex.load(out / "cache" / UNION_INDEX).table.tolist()
+        assert kept == UnionIndex.scan(out / "graph.ttl").table.tolist()
     a, b = state(incremental), state(full)
     for key in a:
         assert a[key] == b[key], key
@@ -300,9 +311,33 @@ def test_patch_union_rewrites_only_the_touched_subjects(tmp_path: Path):
     touched = replace_graphs(store, [n("g")], {n("g"): [triple("a", "b"), triple("x", "y"),
                                                        triple("q", "r")]})  # fmt: skip
     assert touched == {n("a"), n("z"), n("q")}
-    patch_union(store, tmp_path / "old.ttl", tmp_path / "new.ttl", touched)
+    for given in (None, UnionIndex.scan(tmp_path / "old.ttl")):  # scanned, or as kept
+        index = patch_union(store, tmp_path / "old.ttl", tmp_path / "new.ttl", touched, given)
+        parsed = {q.triple for q in ox.parse(path=str(tmp_path / "new.ttl"))}
+        assert parsed == default(store) == {triple("a", "b"), triple("x", "y"), triple("q", "r")}
+        assert index.table.tolist() == UnionIndex.scan(tmp_path / "new.ttl").table.tolist()
+        data = (tmp_path / "new.ttl").read_bytes()
+        assert data.count(b"<http://example.org/a>") == 1  # its block, once, rewritten
+        assert b"example.org/z>" not in data and b"example.org/x>" in data
+
+
+def test_the_union_index_survives_collisions_and_round_trips(tmp_path: Path, monkeypatch):
+    from regiograph import store as st
+
+    store = ox.Store()
+    load(store, {"g": [triple(s, "o") for s in "abcdef"]})
+    dump_union(store, tmp_path / "old.ttl")
+    monkeypatch.setattr(st, "_hash", lambda token: 7)  # every subject collides
+    index = UnionIndex.scan(tmp_path / "old.ttl")
+    index.save(tmp_path / "index.npy")
+    loaded = UnionIndex.load(tmp_path / "index.npy")
+    assert loaded.table.tolist() == index.table.tolist()
+    store.remove(ox.Quad(n("c"), n("p"), n("o"), ox.DefaultGraph()))
+    patch_union(store, tmp_path / "old.ttl", tmp_path / "new.ttl", [n("c")], loaded)
     parsed = {q.triple for q in ox.parse(path=str(tmp_path / "new.ttl"))}
-    assert parsed == default(store) == {triple("a", "b"), triple("x", "y"), triple("q", "r")}
+    assert parsed == {triple(s, "o") for s in "abdef"}
+    (tmp_path / "bad.npy").write_bytes(b"not numpy")
+    assert UnionIndex.load(tmp_path / "bad.npy") is None
 
 
 def test_copy_store_is_independent(tmp_path: Path):
@@ -358,7 +393,7 @@ def test_a_changed_derived_graph_is_patched_to_equal_a_full_build(work: Path):
 def test_block_copier_copies_ranges_between_writes(tmp_path: Path, monkeypatch, kernel: bool):
     import os
 
-    from regiograph.render import BlockCopier
+    from regiograph.filecopy import BlockCopier
 
     if not kernel:
         monkeypatch.delattr(os, "copy_file_range", raising=False)

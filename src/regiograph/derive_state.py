@@ -47,8 +47,9 @@ from .derive import (
     derived_triples,
     tables,
 )
+from .filecopy import BlockCopier
 from .namespaces import DERIVED_GRAPH
-from .render import BlockCopier, Rendered, parse_block, render_triples
+from .render import Rendered, parse_block, render_triples
 
 #: Every document's contribution, pickled one after the other, in ``OUT/cache``.
 FACTS_PACK = "facts.pack"

@@ -54,12 +54,12 @@ from .derive_state import (
     write_state,
 )
 from .errors import NothingToBuildError, UsageError
+from .filecopy import BlockCopier
 from .ingest import DEFAULT_MAX_BYTES, DocumentMeta, Skipped, iter_documents
 from .model import Document, Extraction, ResolvedDocument
 from .namespaces import DERIVED_GRAPH, ONTOLOGY_GRAPH, REFERENCE_GRAPH, doc_graph
 from .parallel import extract_all, render_all, start_workers, worker_pool
 from .render import (
-    BlockCopier,
     LoadPieces,
     Rendered,
     RenderTask,
@@ -71,6 +71,8 @@ from .resolve import Curation, resolve
 from .runtime import paused_gc, return_free_memory
 from .store import (
     LOAD_CHUNK,
+    UNION_INDEX,
+    UnionIndex,
     copy_store,
     load_store,
     patch_graph,
@@ -551,7 +553,10 @@ def _write(
         del derived, docs, renders, by_graph, graph_fps
         return_free_memory()
         trig_path, ttl_path = tmp / "graph.trig", tmp / "graph.ttl"
-        load_store(tmp / "store", trig_path, union.pieces, header(), union.files, ttl_path)
+        load_store(
+            tmp / "store", trig_path, union.pieces, header(), union.files, ttl_path,
+            index=cache_dir / UNION_INDEX,
+        )  # fmt: skip
         for path in union.files:
             path.unlink()
         seconds["store"] = round(time.perf_counter() - t1, 3)
@@ -568,7 +573,9 @@ def _write(
             graph = ox.NamedNode(str(DERIVED_GRAPH))
             touched |= patch_graph(store, graph, derived.gone, derived.added)
         store.flush()
-        patch_union(store, out / "graph.ttl", tmp / "graph.ttl", touched)
+        index = UnionIndex.load(previous.directory / UNION_INDEX)  # None: scan graph.ttl
+        index = patch_union(store, out / "graph.ttl", tmp / "graph.ttl", touched, index)
+        index.save(cache_dir / UNION_INDEX)
     finally:
         del store
     seconds["store"] = round(time.perf_counter() - t1, 3)

@@ -10,8 +10,6 @@ and the file is the same whichever process serialised a block.
 
 from __future__ import annotations
 
-import errno
-import os
 import pickle
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -104,62 +102,6 @@ def static_graphs() -> list[Rendered]:
 def parse_block(block: bytes) -> list[ox.Quad]:
     """The quads of a TriG block written by :func:`render_triples`."""
     return list(ox.parse(header() + block, format=TRIG))
-
-
-class BlockCopier:
-    """Copies byte ranges of the previous graph.trig, joining adjacent ones."""
-
-    def __init__(self, source, target) -> None:
-        self.source, self.target = source, target
-        self.start = self.end = 0
-
-    def add(self, offset: int, length: int) -> None:
-        if offset != self.end:
-            self.flush()
-            self.start = self.end = offset
-        self.end += length
-
-    def flush(self) -> None:
-        remaining = self.end - self.start
-        if remaining and not self._copy_in_kernel(remaining):
-            self.source.seek(self.start)
-            while remaining > 0:
-                chunk = self.source.read(min(remaining, 1 << 24))
-                if not chunk:
-                    raise OSError("the previous graph.trig is shorter than its cache index says")
-                self.target.write(chunk)
-                remaining -= len(chunk)
-        self.start = self.end
-
-    def _copy_in_kernel(self, length: int) -> bool:
-        """Copy with ``os.copy_file_range`` (no trip through Python's buffers); ``False``
-        when the files or the system cannot (then nothing was copied)."""
-        copy = getattr(os, "copy_file_range", None)  # Linux only
-        try:
-            source, target = self.source.fileno(), self.target.fileno()
-        except (AttributeError, OSError):  # in-memory files
-            return False
-        if copy is None:
-            return False
-        self.target.flush()
-        done = 0
-        try:
-            while done < length:
-                n = copy(source, target, length - done, self.start + done)
-                if n == 0:
-                    raise OSError("the previous graph.trig is shorter than its cache index says")
-                done += n
-        except OSError as exc:
-            if done or exc.errno not in _NO_KERNEL_COPY:
-                raise
-            return False
-        finally:
-            self.target.seek(0, os.SEEK_END)  # the buffered writer's position, in step again
-        return True
-
-
-#: What ``os.copy_file_range`` fails with where it cannot copy between the two files.
-_NO_KERNEL_COPY = {errno.EXDEV, errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP, errno.EBADF}
 
 
 #: Distinct triples a document adds to the union, about (122 in the benchmark corpus):

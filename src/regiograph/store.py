@@ -12,12 +12,14 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from functools import lru_cache
+from hashlib import blake2b
 from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 
 from .errors import StoreError, UsageError
+from .filecopy import BlockCopier
 from .namespaces import PREFIXES
 
 EXPORT_FORMATS: dict[str, tuple[str, str]] = {
@@ -100,8 +102,10 @@ def load_store(
     prefixes: bytes,
     union: list[Path],
     ttl: Path,
+    index: Path | None = None,
 ) -> None:
-    """Create the store ``directory`` and the union file ``ttl`` from the build's files.
+    """Create the store ``directory`` and the union file ``ttl`` (and, given ``index``,
+    its :class:`UnionIndex` there) from the build's files.
 
     ``trig`` holds the named graphs; ``pieces`` are (start, end) byte ranges of it, each
     a run of whole graph blocks (of at most about :data:`LOAD_CHUNK` quads), to which
@@ -117,7 +121,7 @@ def load_store(
         with ThreadPoolExecutor(max_workers=2) as pool, trig.open("rb") as handle:
             # the union first: it is the longest task; the pieces of named graphs are
             # shared by both threads
-            jobs = [pool.submit(_load_default_graph, store, union, ttl)]
+            jobs = [pool.submit(_load_default_graph, store, union, ttl, index)]
             for start, end in pieces:
                 handle.seek(start)
                 data = handle.read(end - start)
@@ -159,7 +163,7 @@ def _wait_for_one(jobs: list[Future]) -> None:
         jobs.remove(job)
 
 
-def _load_default_graph(store: ox.Store, union: list[Path], ttl: Path) -> None:
+def _load_default_graph(store: ox.Store, union: list[Path], ttl: Path, index: Path | None) -> None:
     """Load the union files into the default graph and write them to ``ttl`` as Turtle.
 
     Each file holds every triple of its subjects, so its distinct lines, sorted, are its
@@ -168,12 +172,18 @@ def _load_default_graph(store: ox.Store, union: list[Path], ttl: Path) -> None:
     100,000 documents the store, still being loaded and not yet compacted, took 213 s
     to read).
     """
+    rows: list[tuple[int, int, int]] = []
     with ttl.open("wb") as out:
         out.write(prefix_lines())
         for path in union:
             nt = b"".join(sorted(set(path.read_bytes().splitlines(keepends=True))))
             store.bulk_load(input=nt, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
-            out.write(_turtle(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES)))
+            turtle = _turtle(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))
+            if index is not None:
+                rows += turtle_blocks(turtle, out.tell())
+            out.write(turtle)
+    if index is not None:
+        UnionIndex(rows).save(index)
 
 
 def load_nquads(directory: Path, path: Path) -> int:
@@ -319,36 +329,131 @@ def _turtle(triples: Iterable[ox.Triple | ox.Quad]) -> bytes:
     return without_prefixes(ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES))
 
 
-def patch_union(store: ox.Store, old: Path, new: Path, subjects: Iterable) -> None:
-    """Write ``new``: the Turtle file ``old`` of the store's default graph (as a full
-    build or :func:`dump_union` wrote it) brought up to date for ``subjects``.
+#: The index of graph.ttl's blocks a build keeps in ``OUT/cache`` (:class:`UnionIndex`).
+UNION_INDEX = "union-index.npy"
 
-    Turtle as pyoxigraph writes it has one block per subject that starts at the beginning
-    of a line (its other lines start with a tab; literals are escaped on one line). The
-    blocks of ``subjects`` are dropped and written again, at the end, from the store.
+
+def _hash(token: bytes) -> int:
+    return int.from_bytes(blake2b(token, digest_size=8).digest(), "little", signed=True)
+
+
+def turtle_blocks(data: bytes, base: int = 0) -> list[tuple[int, int, int]]:
+    """``(hash of the subject as written, offset, length)`` of each subject's block in
+    Turtle ``data`` as pyoxigraph writes it (offsets from ``base``): a block starts at the
+    beginning of a line (its other lines start with a tab; literals are escaped on one
+    line) that is not a ``@prefix`` line."""
+    found = [(m.start(), m.group(1)) for m in _BLOCK.finditer(data)]
+    ends = [start for start, _ in found[1:]] + [len(data)]
+    return [(_hash(t), base + a, end - a) for (a, t), end in zip(found, ends, strict=True)]
+
+
+class UnionIndex:
+    """Where each subject's block is in graph.ttl, so that an incremental build drops and
+    rewrites the blocks of the subjects it touched without scanning the whole file.
+
+    A table of rows ``(hash, offset, length)`` sorted by hash: the hash is 64 bits of
+    BLAKE2b of the subject as Turtle writes it; a match is confirmed by reading the
+    subject at the offset, so a collision can never drop the wrong block.
+    """
+
+    def __init__(self, rows) -> None:
+        import numpy as np  # imported here, as in regiograph.analyse: the CLI starts faster
+
+        table = np.asarray(rows, dtype=np.int64).reshape(-1, 3)
+        self.table = table[np.argsort(table[:, 0], kind="stable")]
+
+    @classmethod
+    def scan(cls, path: Path) -> UnionIndex:
+        """The index of a Turtle file read whole."""
+        return cls(turtle_blocks(path.read_bytes()))
+
+    def save(self, path: Path) -> None:
+        import numpy as np
+
+        with path.open("wb") as handle:
+            np.save(handle, self.table, allow_pickle=False)
+
+    @classmethod
+    def load(cls, path: Path) -> UnionIndex | None:
+        """The index saved in ``path``, or ``None`` when it cannot be read."""
+        import numpy as np
+
+        try:
+            table = np.load(path, allow_pickle=False)
+        except (OSError, ValueError):
+            return None
+        if table.ndim != 2 or table.shape[1] != 3:
+            return None
+        index = cls.__new__(cls)
+        index.table = table
+        return index
+
+    def find(self, token: bytes, source: int) -> tuple[int, int] | None:
+        """(offset, length) of the block of the subject written ``token`` in the file open
+        as ``source`` (a descriptor), or ``None``."""
+        import numpy as np
+
+        h = _hash(token)
+        i = int(np.searchsorted(self.table[:, 0], h))
+        want = token + b" "
+        while i < len(self.table) and self.table[i, 0] == h:
+            offset, length = int(self.table[i, 1]), int(self.table[i, 2])
+            if os.pread(source, len(want), offset) == want:
+                return offset, length
+            i += 1
+        return None
+
+    def patched(self, dropped: list[tuple[int, int]], added: list[tuple[int, int, int]]):
+        """The index once the blocks ``dropped`` (offset, length; sorted) are cut out of the
+        file and the blocks ``added`` (rows) appended."""
+        import numpy as np
+
+        table = self.table
+        if dropped:
+            starts = np.array([a for a, _ in dropped], dtype=np.int64)
+            cut = np.concatenate([[0], np.cumsum([n for _, n in dropped])]).astype(np.int64)
+            table = table[~np.isin(table[:, 1], starts)].copy()
+            table[:, 1] -= cut[np.searchsorted(starts, table[:, 1], side="right")]
+        return UnionIndex(np.concatenate([table, np.asarray(added, np.int64).reshape(-1, 3)]))
+
+
+def patch_union(
+    store: ox.Store, old: Path, new: Path, subjects: Iterable, index: UnionIndex | None = None
+) -> UnionIndex:
+    """Write ``new``: the Turtle file ``old`` of the store's default graph (as a full
+    build or :func:`dump_union` wrote it) brought up to date for ``subjects``; return the
+    index of ``new``.
+
+    The blocks of ``subjects`` are dropped (found with ``index``, the index of ``old``;
+    without it, ``old`` is scanned) and written again, at the end, from the store; the
+    rest of ``old`` is copied.
     """
     subjects = list(dict.fromkeys(subjects))
-    tokens = set()
     probe_p, probe_o = ox.NamedNode("urn:p"), ox.NamedNode("urn:o")
-    for s in subjects:
-        block = _turtle([ox.Triple(s, probe_p, probe_o)])
-        tokens.add(block.split(b" ", 1)[0])
-    data = old.read_bytes()
-    starts = [(m.start(), m.group(1)) for m in _BLOCK.finditer(data)]
-    with new.open("wb") as out:
-        first = starts[0][0] if starts else len(data)
-        out.write(data[:first])
-        keep_from = first
-        for i, (start, token) in enumerate(starts):
-            if token in tokens:
-                out.write(data[keep_from:start])
-                keep_from = starts[i + 1][0] if i + 1 < len(starts) else len(data)
-        out.write(data[keep_from:])
+    tokens = [_turtle([ox.Triple(s, probe_p, probe_o)]).split(b" ", 1)[0] for s in subjects]
+    if index is None:
+        index = UnionIndex.scan(old)
+    with old.open("rb") as source, new.open("wb") as out:
+        spans = {index.find(t, source.fileno()) for t in tokens} - {None}
+        dropped = sorted(spans)
+        copier = BlockCopier(source, out)
+        kept = 0
+        for offset, length in dropped:
+            copier.add(kept, offset - kept)
+            kept = offset + length
+        copier.add(kept, old.stat().st_size - kept)
+        copier.flush()
+        position = out.tell()
+        added = []
         default = ox.DefaultGraph()
-        for s in subjects:
+        for s, token in zip(subjects, tokens, strict=True):
             triples = [q.triple for q in store.quads_for_pattern(s, None, None, default)]
             if triples:
-                out.write(_turtle(triples))
+                block = _turtle(triples)
+                out.write(block)
+                added.append((_hash(token), position, len(block)))
+                position += len(block)
+    return index.patched(dropped, added)
 
 
 def open_store(directory: str | Path) -> ox.Store:

@@ -1,0 +1,66 @@
+"""Copying byte ranges of a previous build's files into the new ones (graph.trig,
+graph.ttl, the facts pack): what makes an incremental build's writing cheap."""
+
+from __future__ import annotations
+
+import errno
+import os
+
+SHORT = "the previous build's file is shorter than its cache index says"
+
+
+class BlockCopier:
+    """Copies byte ranges of ``source`` (a file open for reading) to the end of ``target``
+    (open for writing), joining adjacent ones."""
+
+    def __init__(self, source, target) -> None:
+        self.source, self.target = source, target
+        self.start = self.end = 0
+
+    def add(self, offset: int, length: int) -> None:
+        if offset != self.end:
+            self.flush()
+            self.start = self.end = offset
+        self.end += length
+
+    def flush(self) -> None:
+        remaining = self.end - self.start
+        if remaining and not self._copy_in_kernel(remaining):
+            self.source.seek(self.start)
+            while remaining > 0:
+                chunk = self.source.read(min(remaining, 1 << 24))
+                if not chunk:
+                    raise OSError(SHORT)
+                self.target.write(chunk)
+                remaining -= len(chunk)
+        self.start = self.end
+
+    def _copy_in_kernel(self, length: int) -> bool:
+        """Copy with ``os.copy_file_range`` (no trip through Python's buffers); ``False``
+        when the files or the system cannot (then nothing was copied)."""
+        copy = getattr(os, "copy_file_range", None)  # Linux only
+        try:
+            source, target = self.source.fileno(), self.target.fileno()
+        except (AttributeError, OSError):  # in-memory files
+            return False
+        if copy is None:
+            return False
+        self.target.flush()
+        done = 0
+        try:
+            while done < length:
+                n = copy(source, target, length - done, self.start + done)
+                if n == 0:
+                    raise OSError(SHORT)
+                done += n
+        except OSError as exc:
+            if done or exc.errno not in _NO_KERNEL_COPY:
+                raise
+            return False
+        finally:
+            self.target.seek(0, os.SEEK_END)  # the buffered writer's position, in step again
+        return True
+
+
+#: What ``os.copy_file_range`` fails with where it cannot copy between the two files.
+_NO_KERNEL_COPY = {errno.EXDEV, errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP, errno.EBADF}
