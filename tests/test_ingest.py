@@ -631,3 +631,20 @@ def test_shared_corpus_reads_without_skips() -> None:
     for doc in docs.values():
         assert doc.text == doc.text.strip("\ufeff")
         assert "\r" not in doc.text
+
+
+def test_discover_orders_as_paths_and_follows_no_folder_links(tmp_path: Path) -> None:
+    names = ["a-b/x.txt", "a/b.txt", "a.b/c.txt", "A/z.txt", "a b/y.txt", "a/a/a.txt", "ab.txt"]
+    for name in names:
+        write(tmp_path / "in" / name, "x")
+    (tmp_path / "in" / "linked").symlink_to(tmp_path / "in" / "a", target_is_directory=True)
+    (tmp_path / "in" / "alias.txt").symlink_to(tmp_path / "in" / "ab.txt")
+    found = discover([tmp_path / "in"])
+    # the link and its target are one file, listed once (by the name found first)
+    twice = {tmp_path / "in" / n for n in ("alias.txt", "ab.txt")}
+    assert len(twice & set(found)) == 1
+    expected = sorted({tmp_path / "in" / n for n in names} | (twice & set(found)))
+    assert found == expected  # Path order (not string order: "a-b" < "a/b" as strings)
+    assert [str(p) for p in found] != sorted(str(p) for p in found)
+    both = discover([tmp_path / "in" / "ab.txt", tmp_path / "in"])
+    assert tmp_path / "in" / "ab.txt" in both and len(both) == len(found)

@@ -35,7 +35,6 @@ import json
 import os
 import pickle
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -107,7 +106,6 @@ def document_key(fingerprint: str, name: str, sha256: str, meta: DocumentMeta | 
     return _digest(fingerprint, name, sha256, _meta_text(meta))
 
 
-@lru_cache(maxsize=1 << 16)
 def _entity_digest(ent: Entity) -> str:
     return _digest(
         json.dumps(
@@ -127,12 +125,25 @@ def _entity_digest(ent: Entity) -> str:
     )
 
 
-def render_fingerprint(key: str, resolved: ResolvedDocument) -> str:
-    """What a document's named graph is made from: its key and its resolved entities."""
+def render_fingerprint(
+    key: str, resolved: ResolvedDocument, digests: dict[int, str] | None = None
+) -> str:
+    """What a document's named graph is made from: its key and its resolved entities.
+
+    ``digests`` remembers the digest of each entity object (by ``id``) across the
+    documents of one build, whose entities are shared; the caller keeps the entities
+    alive while it is used."""
+    digests = {} if digests is None else digests
+    entities = []
+    for k in sorted(resolved.entities):
+        ent = resolved.entities[k]
+        digest = digests.get(id(ent))
+        if digest is None:
+            digest = digests[id(ent)] = _entity_digest(ent)
+        entities.append(digest)
     orgs = sorted(resolved.org_keys.items())
     people = sorted(resolved.person_keys.items())
-    entities = [_entity_digest(resolved.entities[k]) for k in sorted(resolved.entities)]
-    return _digest(key, json.dumps([orgs, people, entities], ensure_ascii=False))
+    return _digest(key, repr((orgs, people, entities)))  # repr of str tuples: unambiguous
 
 
 def graph_fingerprint(render_fingerprints: list[str]) -> str:

@@ -100,42 +100,60 @@ def discover(inputs: Sequence[str | Path]) -> list[Path]:
     UsageError
         An input does not exist, or a folder cannot be listed.
     """
-    found: dict[Path, Path] = {}
+    found: dict[str, str] = {}  # real path -> the path as found (strings: 10,000 Path
+    # objects made, compared and sorted took longer than reading the folder)
     for item in inputs:
         path = Path(item)
         if not path.exists():
             hint = f"give existing files or folders with {_SUPPORTED} documents"
             raise UsageError(f"input not found: {path}", hint=hint)
         if not path.is_dir():
-            found.setdefault(path.resolve(), path)
+            found.setdefault(str(path.resolve()), str(path))
             continue
-        # os.walk does not descend into links: below the folder only a file can be one,
-        # so the real path of the others is the folder's real path joined with theirs
+        # a walk does not descend into links: below the folder only a file can be one, so
+        # the real path of the others is the folder's real path joined with theirs
         # (resolving each path took longer than walking the folder)
         root, real = str(path), str(path.resolve())
-        for candidate in _walk(path):
-            where = str(candidate)
-            if os.path.islink(where):
-                key = candidate.resolve()
-            else:
-                key = Path(real, os.path.relpath(where, root))
-            found.setdefault(key, candidate)
-    return sorted(found.values())
+        prefix = root if root.endswith(os.sep) else root + os.sep
+        for where, is_link in _walk(root):
+            key = os.path.realpath(where) if is_link else os.path.join(real, where[len(prefix) :])
+            found.setdefault(key, where)
+    return [Path(p) for p in sorted(found.values(), key=_path_order)]
 
 
-def _walk(root: Path) -> Iterator[Path]:
-    def fail(exc: OSError) -> None:
-        hint = "check its permissions"
-        raise UsageError(f"cannot list folder {exc.filename}: {exc.strerror}", hint=hint) from exc
+def _path_order(path: str):
+    """Sort key that orders paths as :class:`pathlib.Path` objects compare."""
+    return path.split(os.sep) if os.sep == "/" else Path(path)
 
+
+def _walk(root: str) -> Iterator[tuple[str, bool]]:
+    """``(path, is a symbolic link)`` of every supported file below ``root``, leaving out
+    hidden folders and files (as :func:`discover` says); links to folders are not
+    followed."""
     skip = {name.lower() for name in METADATA_FILES}
-    for dirpath, dirnames, filenames in os.walk(root, onerror=fail):
-        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-        for name in filenames:
+    folders = [root]
+    while folders:
+        folder = folders.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+        except OSError as exc:
+            hint = "check its permissions"
+            raise UsageError(
+                f"cannot list folder {exc.filename}: {exc.strerror}", hint=hint
+            ) from exc
+        for entry in entries:
+            name = entry.name
+            if entry.is_dir():  # a link to a folder: neither a file nor walked into
+                if not name.startswith(".") and not entry.is_symlink():
+                    folders.append(entry.path)
+                continue
             lower = name.lower()
             hidden = name.startswith((".", "~$")) or lower.startswith("readme")
-            if not hidden and lower not in skip and Path(lower).suffix in SUFFIXES:
-                yield Path(dirpath) / name
+            dot = lower.rfind(".")
+            suffix = lower[dot:] if 0 < dot < len(lower) - 1 else ""  # as Path.suffix
+            if not hidden and lower not in skip and suffix in SUFFIXES:
+                yield entry.path, entry.is_symlink()
 
 
 def load_metadata(directory: Path) -> dict[str, DocumentMeta]:

@@ -406,7 +406,9 @@ def _plan(
     """Render fingerprints, documents per graph, graph fingerprints and the graphs to
     (re)write: all of them in a full build; else those whose fingerprint changed or
     that have a document without a cached entry or block."""
-    renders = [c.render_fingerprint(s.key, r) for s, r in zip(slots, resolved, strict=True)]
+    digests: dict[int, str] = {}  # entity digests, shared by the documents naming them
+    pairs = zip(slots, resolved, strict=True)
+    renders = [c.render_fingerprint(s.key, r, digests) for s, r in pairs]
     by_graph: dict[str, list[int]] = {}
     for i, res in enumerate(resolved):
         by_graph.setdefault(str(doc_graph(res.extraction.document.doc_id)), []).append(i)
