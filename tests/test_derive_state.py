@@ -34,14 +34,13 @@ from regiograph.derive import (
 from regiograph.derive_state import (
     DerivedState,
     FactCounts,
-    Pack,
     block_head,
     dirty_subjects,
     patch,
     render_derived,
     write_block,
 )
-from regiograph.filecopy import BlockCopier
+from regiograph.filecopy import BlockCopier, Pack
 
 ORGS = [f"https://example.org/o{i}" for i in range(14)]
 COLLABS = [f"https://example.org/c{i}" for i in range(5)]
@@ -173,24 +172,20 @@ def test_an_empty_derived_graph_has_no_block() -> None:
     assert out.getvalue() == b""
 
 
-def test_the_pack_copies_and_reads_back_contributions(tmp_path) -> None:
+def test_the_pack_copies_and_reads_back_records(tmp_path) -> None:
     first = Pack(tmp_path / "one.pack", None)
-    a = first.write([(DOCUMENT, "urn:a", None)])
-    b = first.write([(DOCUMENT, "urn:b", None), (TYPE, "urn:o", "business")])
+    a = first.write(b"first")
+    b = first.write(b"second record")
     first.close()
     second = Pack(tmp_path / "two.pack", tmp_path / "one.pack")
     b2 = second.copy(*b)
-    c = second.write([(DOCUMENT, "urn:c", None)])
-    assert second.previous(*a) == [(DOCUMENT, "urn:a", None)]
+    c = second.write(b"third")
+    assert second.previous(*a) == b"first"
+    with pytest.raises(OSError, match="shorter"):
+        second.previous(a[0], 100)
     second.close()
-    data = (tmp_path / "two.pack").read_bytes()
-    assert b2 == [0, b[1]] and c == [b[1], len(data) - b[1]]
-    import pickle
-
-    assert pickle.loads(data[b2[0] : b2[0] + b2[1]]) == [
-        (DOCUMENT, "urn:b", None),
-        (TYPE, "urn:o", "business"),
-    ]
+    assert (tmp_path / "two.pack").read_bytes() == b"second recordthird"
+    assert b2 == [0, 13] and c == [13, 5]
 
 
 def test_a_member_who_was_a_partner_already_dirties_no_other_member() -> None:

@@ -203,10 +203,11 @@ def test_an_unreadable_cache_state_rebuilds_everything(work: Path):
     assert counts(report) == ("full", N_DOCS, 0, 0)
 
 
-def test_a_document_whose_entry_file_is_gone_is_extracted_again(work: Path):
+def test_a_document_whose_entry_is_cut_from_the_pack_is_extracted_again(work: Path):
     index = json.loads((work / "out" / "cache" / "index.json").read_text(encoding="utf-8"))
-    gone = index["documents"][2]
-    (work / "out" / "cache" / "docs" / f"{gone['key']}.pkl").unlink()
+    last = max(index["documents"], key=lambda d: d["entry"][0])
+    with (work / "out" / "cache" / cache.ENTRIES_PACK).open("r+b") as pack:
+        pack.truncate(last["entry"][0] + last["entry"][1] - 1)
     report = rebuild(work)
     assert counts(report) == ("incremental", 1, N_DOCS - 1, 0)
 

@@ -1,15 +1,27 @@
 """The per-document build cache under ``OUT/cache/`` that makes rebuilds incremental.
 
-Every build writes, for each document, one pickle file ``cache/docs/<key>.pkl`` holding
-what the extractor read from it (an :class:`~regiograph.model.Extraction` without the
-document text; pickled once, by the worker that extracted it: a graph is rendered from
-these bytes); ``cache/state.pkl`` holds the compact form of every extraction
-(:mod:`regiograph.compact`: what resolution and the derived graph read), one file that
-an incremental build reads in a fifth of the time the entry files took; ``cache/index.json``
-records the extractor fingerprint, the fingerprint of every named graph in the store and,
-per input file, its key, SHA-256, stat signature, the fingerprint of everything its named
-graph was made from and where its block is in ``graph.trig`` (an incremental build copies
-unchanged blocks from there).
+Every build writes
+
+``entries.pack``
+    each document's :class:`~regiograph.model.Extraction` without the document text,
+    pickled once, by the worker that extracted it (a graph is rendered from these
+    bytes), one after the other; a rebuild copies the unchanged ones (one file instead
+    of 10,000 entry files to link and, later, delete);
+``state.pkl``
+    the compact form of every extraction (:mod:`regiograph.compact`: what resolution
+    and the derived graph read), one pickle an incremental build reads in a fifth of
+    the time 10,000 entry files took;
+``facts.pack`` and ``derived.pkl``
+    each document's facts and the derived graph's state (:mod:`regiograph.derive_state`);
+``union-index.npy``
+    where each subject's block is in ``graph.ttl`` (:class:`regiograph.store.UnionIndex`);
+``index.json``
+    the extractor fingerprint, the fingerprint of every named graph in the store, where
+    the ontology and reference blocks are in ``graph.trig`` and, per input file, its
+    key, SHA-256, stat signature, the fingerprint of everything its named graph was made
+    from, and where its block is in ``graph.trig`` (an incremental build copies unchanged
+    blocks from there), its facts in ``facts.pack`` and its extraction in
+    ``entries.pack``.
 
 An unchanged stat signature (inode, size, mtime, ctime) saves reading and hashing a file,
 as in git's index; a file whose ctime is not older than the build that recorded it is
@@ -45,9 +57,11 @@ from .ingest import DocumentMeta
 from .model import Entity, Extraction, ResolvedDocument
 from .resources import PACKAGE_DIR, lexicon_path, resource
 
-CACHE_FORMAT = 4
+CACHE_FORMAT = 5
 #: The compact extractions of all documents of a build (one pickle), in ``OUT/cache``.
 STATE_FILE = "state.pkl"
+#: Every document's extraction pickled, one after the other, in ``OUT/cache``.
+ENTRIES_PACK = "entries.pack"
 LEXICON_FILES = ("organisations.yaml", "first_names.txt", "patterns.yaml")
 #: Modules whose code decides what a file becomes (relative to the package directory).
 SOURCE_FILES = (
@@ -208,6 +222,15 @@ class Cache:
         self.blocks: dict[str, tuple[int, int]] = {}
         #: key -> render fingerprint of the document's named graph in the previous build
         self.renders: dict[str, str] = {}
+        #: key -> (offset, length) of the document's extraction in the entries pack
+        self.entries: dict[str, tuple[int, int]] = {}
+        try:
+            self.pack_size = (self.directory / ENTRIES_PACK).stat().st_size
+        except OSError:
+            self.pack_size = 0
+        for doc in index.get("documents", []):
+            offset, length = doc["entry"]
+            self.entries[doc["key"]] = (int(offset), int(length))
         #: (offset, length) of the ontology and reference graphs' blocks in graph.trig
         statics = index.get("statics")
         self.statics = (int(statics[0]), int(statics[1])) if statics else None
@@ -260,20 +283,25 @@ class Cache:
             out.setdefault(doc["key"], []).append(doc["facts"])
         return out
 
-    def path(self, key: str) -> Path:
-        return self.directory / "docs" / f"{key}.pkl"
-
     def load(self, key: str) -> Entry | None:
-        """The entry of ``key``, or ``None`` when there is none or its entry file (which
-        its graph is rendered from) is gone."""
+        """The entry of ``key``, or ``None`` when there is none or its extraction (which its
+        graph is rendered from) is not whole in the entries pack."""
         extraction = self.state.get(key)
-        if not isinstance(extraction, Extraction) or not self.path(key).is_file():
+        where = self.entries.get(key)
+        if not isinstance(extraction, Extraction) or where is None:
+            return None
+        if where[0] + where[1] > self.pack_size:
             return None
         return Entry(extraction, self.renders.get(key, ""))
 
     def pickled(self, key: str) -> bytes:
-        """The bytes of the entry file of ``key`` (the extraction pickled)."""
-        return self.path(key).read_bytes()
+        """The extraction of ``key`` pickled, from the entries pack."""
+        offset, length = self.entries[key]
+        with (self.directory / ENTRIES_PACK).open("rb") as handle:
+            data = os.pread(handle.fileno(), length, offset)
+        if len(data) != length:
+            raise OSError(f"the cache's {ENTRIES_PACK} is shorter than its index says")
+        return data
 
 
 def write_state(directory: Path, state: dict[str, Extraction]) -> None:
@@ -290,23 +318,6 @@ def read_state(directory: Path) -> dict[str, Extraction] | None:
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
         return None
     return state if isinstance(state, dict) else None
-
-
-def write_entry(docs_dir: Path, key: str, pickled: bytes) -> None:
-    """Write the entry file of ``key`` (:func:`pickle_extraction` bytes) into ``docs_dir``
-    (``OUT.tmp/cache/docs``)."""
-    (docs_dir / f"{key}.pkl").write_bytes(pickled)
-
-
-def link_entry(source: Path, directory: Path, key: str) -> None:
-    """Reuse an unchanged entry file of the previous build (a hard link when possible)."""
-    target = directory / "docs" / f"{key}.pkl"
-    if target.exists():
-        return
-    try:
-        os.link(source, target)
-    except OSError:
-        target.write_bytes(source.read_bytes())
 
 
 def write_index(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 import os
+from pathlib import Path
 
 SHORT = "the previous build's file is shorter than its cache index says"
 
@@ -64,3 +65,45 @@ class BlockCopier:
 
 #: What ``os.copy_file_range`` fails with where it cannot copy between the two files.
 _NO_KERNEL_COPY = {errno.EXDEV, errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP, errno.EBADF}
+
+
+class Pack:
+    """Records written one after the other into ``path`` (an entry of the build cache);
+    the unchanged ones are copied from the previous build's pack, ``previous``."""
+
+    def __init__(self, path: Path, previous: Path | None) -> None:
+        self.out = path.open("wb")
+        self.old = previous.open("rb") if previous is not None else None
+        self.copier = BlockCopier(self.old, self.out)
+        self.position = 0
+
+    def copy(self, offset: int, length: int) -> list[int]:
+        """Copy a record of the previous pack; return where it is in the new one."""
+        self.copier.add(offset, length)
+        return self._advance(length)
+
+    def write(self, data: bytes) -> list[int]:
+        """Write a record; return where it is (offset, length)."""
+        self.copier.flush()
+        self.out.write(data)
+        return self._advance(len(data))
+
+    def _advance(self, length: int) -> list[int]:
+        where = [self.position, length]
+        self.position += length
+        return where
+
+    def previous(self, offset: int, length: int) -> bytes:
+        """A record of the previous pack."""
+        data = os.pread(self.old.fileno(), length, offset)
+        if len(data) != length:
+            raise OSError(SHORT)
+        return data
+
+    def close(self) -> None:
+        try:
+            self.copier.flush()
+        finally:
+            self.out.close()
+            if self.old is not None:
+                self.old.close()

@@ -26,6 +26,7 @@ Two modes:
 from __future__ import annotations
 
 import json
+import pickle
 import shutil
 import tempfile
 import time
@@ -47,14 +48,13 @@ from .derive_state import (
     FACTS_PACK,
     DerivedState,
     FactCounts,
-    Pack,
     patch,
     render_derived,
     write_block,
     write_state,
 )
 from .errors import NothingToBuildError, UsageError
-from .filecopy import BlockCopier
+from .filecopy import BlockCopier, Pack
 from .ingest import DEFAULT_MAX_BYTES, DocumentMeta, Skipped, iter_documents
 from .model import Document, Extraction, ResolvedDocument
 from .namespaces import DERIVED_GRAPH, ONTOLOGY_GRAPH, REFERENCE_GRAPH, doc_graph
@@ -339,14 +339,12 @@ def _build_into(
     t1: float,
 ) -> BuildReport:
     """Extract, resolve and write the build into ``tmp``, then move it to ``out``."""
-    docs_dir = tmp / "cache" / "docs"
-    docs_dir.mkdir(parents=True)
+    (tmp / "cache").mkdir()
     fresh = [slot for slot in slots if slot.extraction is None]
 
     def save_entry(index: int, pickled: bytes) -> None:
-        # written as it comes back from the worker: the parent never pickles it again;
-        # the bytes are what the document is rendered from
-        c.write_entry(docs_dir, fresh[index].key, pickled)
+        # as it comes back from the worker: the parent never pickles it again; the bytes
+        # are what the document is rendered from and its entry in the cache
         fresh[index].pickled = pickled
 
     jobs, pool = workers
@@ -365,7 +363,7 @@ def _build_into(
             slot.extraction = next(new)
     extractions = [s.extraction for s in slots]
     del new
-    c.write_state(docs_dir.parent, {s.key: s.extraction for s in slots})
+    c.write_state(tmp / "cache", {s.key: s.extraction for s in slots})
     report.seconds["extract"] = round(time.perf_counter() - t1, 3)
 
     t2 = time.perf_counter()
@@ -459,6 +457,9 @@ def _write(
     # the pack); an incremental build takes back those of documents that changed or went
     counts = FactCounts() if full else previous.derived.counts
     pack = Pack(cache_dir / FACTS_PACK, None if full else previous.directory / FACTS_PACK)
+    entries = Pack(
+        cache_dir / c.ENTRIES_PACK, None if full else previous.directory / c.ENTRIES_PACK
+    )
     old_facts = {} if full else previous.contributions()
     appeared: list[Fact] = []  # facts no document stated before (incremental builds)
     gone: list[Fact] = []  # facts no document states any more
@@ -469,6 +470,7 @@ def _write(
     docs = []
     with ExitStack() as files:
         files.callback(pack.close)
+        files.callback(entries.close)
         trig = files.enter_context((tmp / "graph.trig").open("wb"))
         old = None if full else files.enter_context((out / "graph.trig").open("rb"))
         copier = BlockCopier(old, trig)
@@ -483,10 +485,12 @@ def _write(
         static_block = [len(header()), position - len(header())]
         wanted = set(todo)
         for i, slot in enumerate(slots):
+            if slot.pickled is not None:  # extracted by this build
+                entry_at = entries.write(slot.pickled)
+            else:
+                entry_at = entries.copy(*previous.entries[slot.key])
             if i in wanted:
                 r = next(rendered)
-                if slot.entry is not None:  # reused, but its graph is rendered again
-                    c.link_entry(previous.path(slot.key), cache_dir, slot.key)
                 copier.flush()
                 trig.write(r.trig)
                 length = len(r.trig)
@@ -495,7 +499,6 @@ def _write(
                 else:
                     fresh.setdefault(r.graph, []).append(r)
             else:
-                c.link_entry(previous.path(slot.key), cache_dir, slot.key)
                 offset, length = previous.blocks[slot.key]
                 copier.add(offset, length)
             ranges = old_facts.get(slot.key)
@@ -506,7 +509,7 @@ def _write(
                 new = counts.add(contributed)
                 if not full:  # a full build derives everything
                     appeared += new
-                facts_at = pack.write(contributed)
+                facts_at = pack.write(pickle.dumps(contributed, pickle.HIGHEST_PROTOCOL))
             docs.append(
                 {
                     "id": slot.extraction.document.doc_id,
@@ -517,6 +520,7 @@ def _write(
                     "render": renders[i],
                     "trig": [position, length],
                     "facts": facts_at,
+                    "entry": entry_at,
                 }
             )
             position += length
@@ -525,7 +529,7 @@ def _write(
             resolved[i] = slot.extraction = slot.entry = slot.pickled = None
         for ranges in old_facts.values():  # changed and removed documents
             for where in ranges:
-                gone += counts.remove(pack.previous(*where))
+                gone += counts.remove(pickle.loads(pack.previous(*where)))
         copier.flush()
         if pool is not None:  # the workers are done: let them go before derive and the store
             pool.shutdown()
