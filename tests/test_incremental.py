@@ -197,6 +197,23 @@ def test_the_cache_state_holds_every_compact_extraction(work: Path):
     assert facts and {f.evidence for f in facts} == {NO_EVIDENCE}
 
 
+def test_the_cache_state_is_a_delta_until_it_grows(work: Path, monkeypatch):
+    out = work / "out" / "cache"
+    doc(work, 1).write_text("Nieuw\n\nDe gemeente Assen werkt samen.\n", encoding="utf-8")
+    rebuild(work, compare=False)
+    assert (out / cache.STATE_DELTA).exists()
+    keys = {d["key"] for d in json.loads((out / "index.json").read_text())["documents"]}
+    assert set(cache.read_state(out)) == keys
+    monkeypatch.setattr(cache, "DELTA_LIMIT", 0.0)  # now any change writes a whole state
+    doc(work, 2).write_text("Anders\n\nDe provincie Drenthe doet mee.\n", encoding="utf-8")
+    rebuild(work)
+    assert not (out / cache.STATE_DELTA).exists()
+    keys = {d["key"] for d in json.loads((out / "index.json").read_text())["documents"]}
+    assert set(cache.read_state(out)) == keys
+    (out / cache.STATE_DELTA).write_bytes(b"broken")
+    assert cache.read_state(out) is None
+
+
 def test_an_unreadable_cache_state_rebuilds_everything(work: Path):
     (work / "out" / "cache" / cache.STATE_FILE).write_bytes(b"not a pickle")
     report = rebuild(work)

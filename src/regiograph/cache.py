@@ -209,8 +209,10 @@ class Cache:
         self.directory = out / "cache"
         self.fingerprint = fingerprint
         self.index = index
-        #: key -> compact extraction (:data:`STATE_FILE`)
+        #: key -> compact extraction (:data:`STATE_FILE` and :data:`STATE_DELTA`)
         self.state = state
+        #: the keys of its :data:`STATE_FILE`, when read from one
+        self.state_base: set[str] | None = None
         #: the previous build's derived graph (:mod:`regiograph.derive_state`)
         self.derived = derived
         started = int(index.get("started_ns", 0))
@@ -266,14 +268,16 @@ class Cache:
             return None
         if not all((out / n).exists() for n in ("store", "graph.trig", "graph.ttl")):
             return None
-        state = read_state(out / "cache")
+        loaded = load_state(out / "cache")
         derived = read_derived(out / "cache")
-        if state is None or derived is None:
+        if loaded is None or derived is None:
             return None
         try:
-            return cls(out, fingerprint, index, state, derived)
+            cache = cls(out, fingerprint, index, loaded[0], derived)
         except (KeyError, TypeError, ValueError):
             return None
+        cache.state_base = loaded[1]
+        return cache
 
     def contributions(self) -> dict[str, list[list[int]]]:
         """Document key -> where its documents' contributions to the derived graph are in
@@ -304,20 +308,71 @@ class Cache:
         return data
 
 
-def write_state(directory: Path, state: dict[str, Extraction]) -> None:
-    """Write :data:`STATE_FILE`: document key -> compact extraction."""
-    with (directory / STATE_FILE).open("wb") as handle:
-        pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)
+#: Keys added and removed since :data:`STATE_FILE` was written, in ``OUT/cache``.
+STATE_DELTA = "state-delta.pkl"
+#: A build writes a new :data:`STATE_FILE` when the delta would exceed this share of the
+#: documents; below it, it links the previous one and writes the delta (a full state of
+#: 10,000 documents takes 0.3-0.45 s to write).
+DELTA_LIMIT = 0.2
+
+
+def write_state(
+    directory: Path, state: dict[str, Extraction], previous: Cache | None = None
+) -> None:
+    """Write :data:`STATE_FILE` (document key -> compact extraction) into ``directory``, or,
+    when ``state`` differs little from that of the ``previous`` build's file, link that
+    file and write the difference as :data:`STATE_DELTA`."""
+    if previous is not None and previous.state_base is not None:
+        base = previous.state_base
+        added = {k: v for k, v in state.items() if k not in base}
+        removed = base - state.keys()
+        if len(added) + len(removed) <= DELTA_LIMIT * len(state):
+            try:
+                os.link(previous.directory / STATE_FILE, directory / STATE_FILE)
+            except OSError:
+                pass  # another file system, say: write the whole state
+            else:
+                _dump(directory / STATE_DELTA, (added, removed))
+                return
+    _dump(directory / STATE_FILE, state)
+
+
+def _dump(path: Path, value: object) -> None:
+    with path.open("wb") as handle:
+        pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _load(path: Path) -> object:
+    with path.open("rb") as handle:
+        return pickle.load(handle)
+
+
+_UNREADABLE = (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError)
+
+
+def load_state(directory: Path) -> tuple[dict[str, Extraction], set[str]] | None:
+    """The state in ``directory`` (:data:`STATE_FILE` with its :data:`STATE_DELTA` applied)
+    and the keys of its :data:`STATE_FILE`, or ``None`` when it cannot be read."""
+    try:
+        state = _load(directory / STATE_FILE)
+        if not isinstance(state, dict):
+            return None
+        base = set(state)
+        if (directory / STATE_DELTA).exists():
+            added, removed = _load(directory / STATE_DELTA)
+            state.update(added)
+            for key in removed:
+                del state[key]
+    except (*_UNREADABLE, ValueError, TypeError, KeyError):
+        return None
+    return state, base
 
 
 def read_state(directory: Path) -> dict[str, Extraction] | None:
-    """The :data:`STATE_FILE` in ``directory``, or ``None`` when it cannot be read."""
-    try:
-        with (directory / STATE_FILE).open("rb") as handle:
-            state = pickle.load(handle)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-        return None
-    return state if isinstance(state, dict) else None
+    """The state in ``directory`` (document key -> compact extraction), or ``None`` when it
+    cannot be read."""
+    loaded = load_state(directory)
+    return None if loaded is None else loaded[0]
 
 
 def write_index(

@@ -363,7 +363,7 @@ def _build_into(
             slot.extraction = next(new)
     extractions = [s.extraction for s in slots]
     del new
-    c.write_state(tmp / "cache", {s.key: s.extraction for s in slots})
+    c.write_state(tmp / "cache", {s.key: s.extraction for s in slots}, previous)
     report.seconds["extract"] = round(time.perf_counter() - t1, 3)
 
     t2 = time.perf_counter()
