@@ -27,6 +27,7 @@ from regiograph.store import (
     UnionIndex,
     copy_store,
     dump_union,
+    patch_graph,
     patch_union,
     replace_graphs,
 )
@@ -315,28 +316,51 @@ def test_replace_graphs_keeps_the_union_in_step():
     store = ox.Store()
     load(store, {"g1": [triple("a", "b"), triple("s", "shared")],
                  "g2": [triple("c", "d"), triple("s", "shared")]})  # fmt: skip
-    touched = replace_graphs(store, [n("g1")], {n("g2"): [triple("c", "d"), triple("e", "f")],
-                                                n("g3"): [triple("a", "b")]})  # fmt: skip
+    left, joined = replace_graphs(store, [n("g1")], {n("g2"): [triple("c", "d"), triple("e", "f")],
+                                                     n("g3"): [triple("a", "b")]})  # fmt: skip
     assert set(store.named_graphs()) == {n("g2"), n("g3")}
     assert default(store) == {triple("a", "b"), triple("c", "d"), triple("e", "f")}
-    assert touched == {n("s"), n("e")}  # s-shared left, e-f joined, a-b stayed (now in g3)
+    # s-shared left, e-f joined, a-b stayed (now in g3)
+    assert (left, joined) == ([triple("s", "shared")], [triple("e", "f")])
 
 
 def test_patch_union_rewrites_only_the_touched_subjects(tmp_path: Path):
     store = ox.Store()
     load(store, {"g": [triple("a", "b"), triple("a", "c"), triple("x", "y"), triple("z", "w")]})
     dump_union(store, tmp_path / "old.ttl")
-    touched = replace_graphs(store, [n("g")], {n("g"): [triple("a", "b"), triple("x", "y"),
-                                                       triple("q", "r")]})  # fmt: skip
-    assert touched == {n("a"), n("z"), n("q")}
+    left, joined = replace_graphs(store, [n("g")], {n("g"): [triple("a", "b"), triple("x", "y"),
+                                                            triple("q", "r")]})  # fmt: skip
+    assert set(left) == {triple("a", "c"), triple("z", "w")} and joined == [triple("q", "r")]
     for given in (None, UnionIndex.scan(tmp_path / "old.ttl")):  # scanned, or as kept
-        index = patch_union(store, tmp_path / "old.ttl", tmp_path / "new.ttl", touched, given)
+        index = patch_union(tmp_path / "old.ttl", tmp_path / "new.ttl", (left, joined), given)
         parsed = {q.triple for q in ox.parse(path=str(tmp_path / "new.ttl"))}
         assert parsed == default(store) == {triple("a", "b"), triple("x", "y"), triple("q", "r")}
         assert index.table.tolist() == UnionIndex.scan(tmp_path / "new.ttl").table.tolist()
         data = (tmp_path / "new.ttl").read_bytes()
         assert data.count(b"<http://example.org/a>") == 1  # its block, once, rewritten
         assert b"example.org/z>" not in data and b"example.org/x>" in data
+    nothing = patch_union(tmp_path / "old.ttl", tmp_path / "same.ttl", ([], []), given)
+    assert (tmp_path / "same.ttl").read_bytes() == (tmp_path / "old.ttl").read_bytes()
+    assert nothing.table.tolist() == given.table.tolist()
+
+
+def test_patch_graph_alone_keeps_the_union_in_step_without_looking():
+    store = ox.Store()
+    load(store, {"d": [triple("a", "b"), triple("c", "d")], "g": [triple("x", "y")]})
+    change = patch_graph(store, n("d"), [triple("a", "b")], [triple("e", "f")], alone=True)
+    assert change == ([triple("a", "b")], [triple("e", "f")])
+    assert default(store) == {triple("c", "d"), triple("e", "f"), triple("x", "y")}
+
+
+def test_the_derived_graphs_predicates_are_its_own(template: Path):
+    from regiograph.namespaces import DERIVED_GRAPH
+
+    quads = state(template / "out")["store"]
+    derived = ox.NamedNode(str(DERIVED_GRAPH))
+    own = {q.predicate for q in quads if q.graph_name == derived}
+    assert len(own) >= 10
+    others = {q.predicate for q in quads if q.graph_name not in (derived, ox.DefaultGraph())}
+    assert not own & others  # what patch_graph(alone=True) relies on
 
 
 def test_the_union_index_survives_collisions_and_round_trips(tmp_path: Path, monkeypatch):
@@ -350,8 +374,7 @@ def test_the_union_index_survives_collisions_and_round_trips(tmp_path: Path, mon
     index.save(tmp_path / "index.npy")
     loaded = UnionIndex.load(tmp_path / "index.npy")
     assert loaded.table.tolist() == index.table.tolist()
-    store.remove(ox.Quad(n("c"), n("p"), n("o"), ox.DefaultGraph()))
-    patch_union(store, tmp_path / "old.ttl", tmp_path / "new.ttl", [n("c")], loaded)
+    patch_union(tmp_path / "old.ttl", tmp_path / "new.ttl", ([triple("c", "o")], []), loaded)
     parsed = {q.triple for q in ox.parse(path=str(tmp_path / "new.ttl"))}
     assert parsed == {triple(s, "o") for s in "abdef"}
     (tmp_path / "bad.npy").write_bytes(b"not numpy")

@@ -574,13 +574,15 @@ def _write(
         keep |= {ox.NamedNode(g) for g in by_graph}
         removed = [g for g in store.named_graphs() if g not in keep]
         add = {ox.NamedNode(g): _triples(fresh[g]) for g in sorted(changed)}
-        touched = replace_graphs(store, removed, add)
+        left, joined = replace_graphs(store, removed, add)
         if derived.changed:
             graph = ox.NamedNode(str(DERIVED_GRAPH))
-            touched |= patch_graph(store, graph, derived.gone, derived.added)
+            # alone: the derived graph's predicates are its own (tested)
+            out_, in_ = patch_graph(store, graph, derived.gone, derived.added, alone=True)
+            left, joined = left + out_, joined + in_
         store.flush()
         index = UnionIndex.load(previous.directory / UNION_INDEX)  # None: scan graph.ttl
-        index = patch_union(store, out / "graph.ttl", tmp / "graph.ttl", touched, index)
+        index = patch_union(out / "graph.ttl", tmp / "graph.ttl", (left, joined), index)
         index.save(cache_dir / UNION_INDEX)
     finally:
         del store
