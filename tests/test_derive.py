@@ -185,7 +185,7 @@ def test_partner_counts_equal_the_union_of_the_collaborations_members(monkeypatc
     from regiograph import derive as d
 
     monkeypatch.setattr(d, "PARTNER_BLOCK", 3)  # several blocks
-    monkeypatch.setattr(d, "UNION_WORK", 0)  # the matrix
+    monkeypatch.setattr(d, "BITSET_BITS", 0)  # the matrix
     rng = random.Random(5)
     orgs = [f"o{i}" for i in range(40)]
     members = {f"c{j}": set(rng.sample(orgs, rng.randint(1, 12))) for j in range(25)}
@@ -198,9 +198,13 @@ def test_partner_counts_equal_the_union_of_the_collaborations_members(monkeypatc
         o: len(set().union(*(members[c] for c in cs)) - {o}) for o, cs in memberships.items()
     }
     assert d._partner_counts(memberships, members, list(memberships)) == expected
+    assert d._partner_counts(memberships, members, list(memberships)[:1]) == {
+        o: expected[o] for o in list(memberships)[:1]
+    }
     some = sorted(memberships)[::3]
     assert d._partner_counts(memberships, members, some) == {o: expected[o] for o in some}
     assert expected["o-alone"] == 0 and max(expected.values()) > 12
     assert d._partner_counts({}, {}, []) == {}
-    monkeypatch.setattr(d, "UNION_WORK", 10**9)  # set unions
+    monkeypatch.setattr(d, "BITSET_BITS", 10**9)  # bit sets
     assert d._partner_counts(memberships, members, list(memberships)) == expected
+    assert d._partner_counts(memberships, members, some) == {o: expected[o] for o in some}

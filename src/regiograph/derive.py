@@ -408,9 +408,37 @@ class _BySubject:
 
 #: Organisations per block of the partner-count product (bounds its memory).
 PARTNER_BLOCK = 2048
-#: Up to this many members summed over the collaborations of the organisations asked
-#: for, partner counts are set unions (the matrix costs about 0.2 s to build).
-UNION_WORK = 1_000_000
+#: Partner counts are unions of bit sets (one per collaboration, a bit per organisation)
+#: while these take at most this many bits (8 MB); beyond, a sparse matrix product.
+#: An incremental build's few organisations never load SciPy (0.3 s).
+BITSET_BITS = 64_000_000
+
+
+def _partner_counts_bitsets(
+    memberships: dict[str, set[str]],
+    members: dict[str, set[str]],
+    orgs: list[str],
+    every: list[str],
+    needed: set[str],
+) -> dict[str, int]:
+    """:func:`_partner_counts` with a Python int per collaboration as the bit set of its
+    members: an organisation's partners are the union of its collaborations' sets."""
+    row = {o: i for i, o in enumerate(every)}
+    size = (len(every) + 7) // 8
+    masks = {}
+    for c in needed:
+        bits = bytearray(size)
+        for m in members[c]:
+            i = row[m]
+            bits[i >> 3] |= 1 << (i & 7)
+        masks[c] = int.from_bytes(bits, "little")
+    out = {}
+    for o in orgs:
+        union = 0
+        for c in memberships[o]:
+            union |= masks[c]
+        out[o] = union.bit_count() - 1
+    return out
 
 
 def _partner_counts(
@@ -425,13 +453,13 @@ def _partner_counts(
     """
     if not orgs:
         return {}
-    if sum(len(members[c]) for o in orgs for c in memberships[o]) <= UNION_WORK:
-        # a few organisations, as an incremental build recomputes: no matrix to build
-        return {o: len(set().union(*(members[c] for c in memberships[o]))) - 1 for o in orgs}
+    every = list(memberships)
+    needed = {c for o in orgs for c in memberships[o]}
+    if len(needed) * len(every) <= BITSET_BITS:
+        return _partner_counts_bitsets(memberships, members, orgs, every, needed)
     import numpy as np  # imported here, as in regiograph.analyse: the CLI starts faster
     from scipy import sparse
 
-    every = list(memberships)
     row = {o: i for i, o in enumerate(every)}
     column = {c: j for j, c in enumerate(members)}
     rows = np.repeat(np.arange(len(every)), [len(memberships[o]) for o in every])

@@ -338,7 +338,7 @@ def patch(state: DerivedState, appeared: list[Fact], gone: list[Fact], old_trig:
         if s.value in changed_subjects:
             new_by_subject[s.value].append(ox.Triple(s, p, o))
     new = {t for ts in new_by_subject.values() for t in ts}
-    gone_triples, added = sorted(old - new, key=str), sorted(new - old, key=str)
+    gone_triples, added = list(old - new), list(new - old)
     return Patch(new_lines, changed_subjects, gone_triples, added)
 
 

@@ -450,10 +450,7 @@ def patch_union(
     reading each one's triples back took most of an incremental build's time.
     """
     left, joined = change
-    by_subject: dict = {}
-    for t in [*left, *joined]:
-        by_subject.setdefault(t.subject, None)
-    subjects = list(by_subject)
+    subjects = list(dict.fromkeys(t.subject for t in [*left, *joined]))
     tokens = _tokens(subjects)
     if index is None:
         index = UnionIndex.scan(old)
@@ -469,9 +466,14 @@ def patch_union(
         copier.add(kept, old.stat().st_size - kept)
         copier.flush()
         text = prefix_lines() + b"".join(before)
-        triples = {q.triple for q in ox.parse(text, format=ox.RdfFormat.TURTLE)}
-        triples = (triples - set(left)) | set(joined)
-        ordered = sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+        gone = set(left)
+        blocks: dict = {s: {} for s in subjects}  # subject -> its triples, in order
+        for q in ox.parse(text, format=ox.RdfFormat.TURTLE) if before else ():
+            if q.triple not in gone:
+                blocks[q.subject][q.triple] = None
+        for t in joined:
+            blocks[t.subject][t] = None
+        ordered = [t for block in blocks.values() for t in block]
         data = _turtle(ordered) if ordered else b""
         position = out.tell()
         out.write(data)
