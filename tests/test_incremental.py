@@ -54,6 +54,13 @@ def state(out: Path) -> dict[str, set]:
 def assert_same(incremental: Path, full: Path) -> None:
     trig = (incremental / "graph.trig").read_bytes()
     assert trig == (full / "graph.trig").read_bytes()  # byte for byte
+    # render fingerprints an incremental build kept are those a full build computes
+    renders = [
+        {d["key"]: d["render"] for d in json.loads((o / "cache" / "index.json").read_text())[
+            "documents"]}
+        for o in (incremental, full)
+    ]  # fmt: skip
+    assert renders[0] == renders[1]
     for out in (incremental, full):  # the index of graph.ttl's blocks is the file's
         kept = UnionIndex.load(out / "cache" / UNION_INDEX).table.tolist()
         assert kept == UnionIndex.scan(out / "graph.ttl").table.tolist()
@@ -162,6 +169,16 @@ def test_a_curation_change_reuses_every_extraction(work: Path):
     report = rebuild(work)
     assert counts(report) == ("incremental", 0, N_DOCS, 0)
     assert 0 < report.counts["graphs_written"] < N_DOCS
+
+
+def test_a_rejected_name_renders_the_documents_naming_it_again(work: Path):
+    curation = work / "curation.yaml"
+    text = curation.read_text(encoding="utf-8")
+    assert "\nrejected: []\n" in text
+    curation.write_text(text.replace("\nrejected: []\n", "\nrejected: [NHL Stenden Hogeschool]\n"))
+    report = rebuild(work)  # equal to a full build, render fingerprints included
+    assert counts(report) == ("incremental", 0, N_DOCS, 0)
+    assert report.counts["graphs_written"] >= 4  # the documents naming it, at least
 
 
 def test_metadata_changes_count_as_a_changed_document(work: Path):

@@ -62,6 +62,8 @@ CACHE_FORMAT = 5
 STATE_FILE = "state.pkl"
 #: Every document's extraction pickled, one after the other, in ``OUT/cache``.
 ENTRIES_PACK = "entries.pack"
+#: The build's :class:`Resolution`, pickled, in ``OUT/cache``.
+RESOLUTION_FILE = "resolution.pkl"
 LEXICON_FILES = ("organisations.yaml", "first_names.txt", "patterns.yaml")
 #: Modules whose code decides what a file becomes (relative to the package directory).
 SOURCE_FILES = (
@@ -139,6 +141,44 @@ def _entity_digest(ent: Entity) -> str:
     )
 
 
+def entity_signature(ent: Entity) -> str:
+    """Everything of a resolved entity a named graph is made from, as one string (what
+    :func:`Resolution.changed` compares with the previous build's)."""
+    fields = (ent.key, ent.name, ent.org_type, ent.collaboration, sorted(ent.aliases),
+              ent.place_code, ent.location, sorted(ent.sectors), ent.confidence)  # fmt: skip
+    return repr(fields)
+
+
+@dataclass
+class Resolution:
+    """What resolution made of the organisation names of a build: name -> entity key, and
+    entity key -> :func:`entity_signature`. A document whose names map to the same keys
+    as in the previous build, and whose entities are unchanged, keeps its render
+    fingerprint (computing 10,000 of them took 0.3 s)."""
+
+    names: dict[str, str]
+    entities: dict[str, str]
+
+    @classmethod
+    def of(cls, resolved: list[ResolvedDocument]) -> Resolution:
+        names: dict[str, str] = {}
+        entities: dict[str, str] = {}
+        for res in resolved:
+            names.update(res.org_keys)
+            for key, ent in res.entities.items():
+                if key not in entities:
+                    entities[key] = entity_signature(ent)
+        return cls(names, entities)
+
+    def changed(self, before: Resolution) -> tuple[set[str], set[str]]:
+        """The names that map to another key (or to none any more: a name the curation now
+        rejects) and the entities that differ from ``before``."""
+        names = {n for n, k in self.names.items() if before.names.get(n) != k}
+        names |= before.names.keys() - self.names.keys()
+        entities = {k for k, sig in self.entities.items() if before.entities.get(k) != sig}
+        return names, entities
+
+
 def render_fingerprint(
     key: str, resolved: ResolvedDocument, digests: dict[int, str] | None = None
 ) -> str:
@@ -213,6 +253,8 @@ class Cache:
         self.state = state
         #: the keys of its :data:`STATE_FILE`, when read from one
         self.state_base: set[str] | None = None
+        #: the previous build's resolution (:data:`RESOLUTION_FILE`), when readable
+        self.resolution: Resolution | None = None
         #: the previous build's derived graph (:mod:`regiograph.derive_state`)
         self.derived = derived
         started = int(index.get("started_ns", 0))
@@ -277,6 +319,11 @@ class Cache:
         except (KeyError, TypeError, ValueError):
             return None
         cache.state_base = loaded[1]
+        try:
+            resolution = _load(out / "cache" / RESOLUTION_FILE)
+        except _UNREADABLE:
+            resolution = None  # every render fingerprint is computed
+        cache.resolution = resolution if isinstance(resolution, Resolution) else None
         return cache
 
     def contributions(self) -> dict[str, list[list[int]]]:
@@ -314,6 +361,10 @@ STATE_DELTA = "state-delta.pkl"
 #: documents; below it, it links the previous one and writes the delta (a full state of
 #: 10,000 documents takes 0.3-0.45 s to write).
 DELTA_LIMIT = 0.2
+
+
+def write_resolution(directory: Path, resolution: Resolution) -> None:
+    _dump(directory / RESOLUTION_FILE, resolution)
 
 
 def write_state(

@@ -400,19 +400,40 @@ def _build_into(
 
 def _plan(
     slots: list[_Slot], resolved: list[ResolvedDocument], previous: c.Cache | None
-) -> tuple[list[str], dict[str, list[int]], dict[str, str], set[str]]:
-    """Render fingerprints, documents per graph, graph fingerprints and the graphs to
-    (re)write: all of them in a full build; else those whose fingerprint changed or
-    that have a document without a cached entry or block."""
+) -> tuple[list[str], dict[str, list[int]], dict[str, str], set[str], c.Resolution]:
+    """Render fingerprints, documents per graph, graph fingerprints, the graphs to
+    (re)write (all of them in a full build; else those whose fingerprint changed or
+    that have a document without a cached entry or block) and the build's resolution.
+
+    A reused document keeps its render fingerprint when resolution maps its names to
+    the same entities as before and none of them changed (:class:`regiograph.cache.
+    Resolution`)."""
     digests: dict[int, str] = {}  # entity digests, shared by the documents naming them
-    pairs = zip(slots, resolved, strict=True)
-    renders = [c.render_fingerprint(s.key, r, digests) for s, r in pairs]
+    resolution = c.Resolution.of(resolved)
+    names: set[str] = set()
+    entities: set[str] = set()
+    before = previous.resolution if previous is not None else None
+    if before is not None:
+        names, entities = resolution.changed(before)
+    renders = []
+    for slot, res in zip(slots, resolved, strict=True):
+        entry = slot.entry
+        if (
+            before is not None
+            and entry is not None
+            and entry.render
+            and not (names and any(o.name in names for o in res.extraction.organisations))
+            and entities.isdisjoint(res.entities)
+        ):
+            renders.append(entry.render)  # the same key, names, keys and entities
+        else:
+            renders.append(c.render_fingerprint(slot.key, res, digests))
     by_graph: dict[str, list[int]] = {}
     for i, res in enumerate(resolved):
         by_graph.setdefault(str(doc_graph(res.extraction.document.doc_id)), []).append(i)
     graph_fps = {g: c.graph_fingerprint([renders[i] for i in ids]) for g, ids in by_graph.items()}
     if previous is None:
-        return renders, by_graph, graph_fps, set(by_graph)
+        return renders, by_graph, graph_fps, set(by_graph), resolution
 
     def stale(i: int) -> bool:
         entry = slots[i].entry
@@ -423,7 +444,7 @@ def _plan(
         for g, ids in by_graph.items()
         if previous.graphs.get(g) != graph_fps[g] or any(map(stale, ids))
     }
-    return renders, by_graph, graph_fps, changed
+    return renders, by_graph, graph_fps, changed, resolution
 
 
 def _write(
@@ -441,7 +462,7 @@ def _write(
     number of document graphs rendered. Adds the time of its steps to ``seconds``.
     Empties ``resolved`` and the slots' extractions as the documents are written."""
     t0 = time.perf_counter()
-    renders, by_graph, graph_fps, changed = _plan(slots, resolved, previous)
+    renders, by_graph, graph_fps, changed, resolution = _plan(slots, resolved, previous)
     todo = sorted(i for g in changed for i in by_graph[g])
     jobs, pool = workers
     rendered = render_all(
@@ -551,6 +572,8 @@ def _write(
     write_state(cache_dir, DerivedState(counts, subjects))
     del counts, appeared, gone
     c.write_index(cache_dir, fingerprint, started_ns, graph_fps, docs, static_block)
+    c.write_resolution(cache_dir, resolution)
+    del resolution
     t1 = time.perf_counter()
     seconds["render_and_files"] = round(t1 - t0, 3)
     if union:
