@@ -161,40 +161,62 @@ def resolve(
             return
         uf.union(a, b)
 
-    names: dict[str, Counter[str]] = {}
+    # equal mentions are one object across documents (regiograph.compact): each is
+    # joined once, and grouped once with the number of times it occurs
+    seen: set[int] = set()
     for ext in extractions:
         for org in ext.organisations:
+            if id(org) in seen:
+                continue
+            seen.add(id(org))
             if fold(org.name) in cur.rejected:
                 continue
             main = node(org.name)
             uf.find(main)
-            names.setdefault(main, Counter())[org.name] += 1
             for alias in org.aliases:
                 if _strong_alias(alias, lex) and org.org_type != "government":
                     join(main, node(alias))
     # group
-    members: dict[str, list] = {}
+    roots: dict[str, str] = {}  # name -> its root ("" when rejected)
+    members: dict[str, dict[int, list]] = {}  # root -> id(mention) -> [mention, count]
     for ext in extractions:
         for org in ext.organisations:
-            if fold(org.name) not in cur.rejected:
-                members.setdefault(uf.find(node(org.name)), []).append(org)
+            root = roots.get(org.name)
+            if root is None:
+                rejected = fold(org.name) in cur.rejected
+                root = roots[org.name] = "" if rejected else uf.find(node(org.name))
+            if not root:
+                continue
+            group = members.get(root)
+            if group is None:
+                group = members[root] = {}
+            counted = group.get(id(org))
+            if counted is None:
+                group[id(org)] = [org, 1]
+            else:
+                counted[1] += 1
     known_by_key = {_compact(name_key(o.name)): o for o in lex.known_orgs}
     curated_names = {_compact(name_key(c)): c for c in cur.aliases}
     entities: dict[str, Entity] = {}
     root_to_key: dict[str, str] = {}
     used: set[str] = set()
     for root in sorted(members):
-        mentions = members[root]
+        counted = members[root].values()
+        mentions = [m for m, _ in counted]  # each once, in the order they first occur
         known = known_by_key.get(root)
         if root in curated_names:
             name = curated_names[root]
         elif known is not None:
             name = known.name
         else:
-            counts = Counter(m.name for m in mentions)
+            counts: Counter[str] = Counter()
+            for m, n in counted:
+                counts[m.name] += n
             name = max(counts, key=lambda n: (counts[n], len(n), n))
         nkey = name_key(name)
-        types = Counter(m.org_type for m in mentions)
+        types: Counter[str] = Counter()
+        for m, n in counted:
+            types[m.org_type] += n
         org_type = cur.types.get(nkey) or (
             known.org_type if known else max(types, key=lambda t: (types[t], t))
         )
