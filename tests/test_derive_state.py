@@ -104,11 +104,17 @@ def test_dirty_subjects_are_exactly_enough(seed: int) -> None:
         assert counts.facts == facts_of(live)
         after = by_subject(derived_triples(facts_of(live)))
         dirty = dirty_subjects(counts.facts, appeared, went)
-        partial = by_subject(derived_triples(counts.facts, dirty))
-        assert set(partial) <= dirty
-        for s in dirty:
+        assert not dirty.subjects & dirty.partners
+        partial = by_subject(derived_triples(counts.facts, dirty.subjects))
+        assert set(partial) <= dirty.subjects
+        for s in dirty.subjects:
             assert partial.get(s) == after.get(s), (step, s)
-        for s in (before.keys() | after.keys()) - dirty:
+        partner_count = "https://w3id.org/regiograph/ontology#partnerCount"
+        for s in dirty.partners:  # their partner counts alone may differ
+            assert {po for po in before.get(s, ()) if po[0] != partner_count} == {
+                po for po in after.get(s, ()) if po[0] != partner_count
+            }, (step, s)
+        for s in (before.keys() | after.keys()) - dirty.subjects - dirty.partners:
             assert before.get(s) == after.get(s), (step, s)
         before = after
 
@@ -134,8 +140,9 @@ def _state(documents) -> tuple[bytes, DerivedState]:
     return rendered.trig, DerivedState(counts, spans)
 
 
-def test_the_block_splits_by_subject_and_patches_to_a_full_render() -> None:
-    rng = random.Random(3)
+@pytest.mark.parametrize("seed", range(12))
+def test_the_block_splits_by_subject_and_patches_to_a_full_render(seed: int) -> None:
+    rng = random.Random(seed)
     docs = [random_document(rng, n) for n in range(8)]
     trig, state = _state(docs)
     assert trig.startswith(block_head()) and trig.endswith(b"}\n")
@@ -143,18 +150,47 @@ def test_the_block_splits_by_subject_and_patches_to_a_full_render() -> None:
     for s, (offset, length) in state.subjects.items():
         lines = trig[offset : offset + length]
         assert lines.startswith(b"\t") and lines.endswith(b" .\n") and s[-3:].encode() in lines
-    # one document goes, one comes: the patched block is what a full render writes
-    new = random_document(rng, 99)
-    appeared, gone = state.counts.add(new), state.counts.remove(docs[2])
-    result = patch(state, appeared, gone, io.BytesIO(trig))
+    for step in range(8):  # documents come and go: each patched block is a full render's
+        new = [random_document(rng, 100 + step)] if rng.random() < 0.7 else []
+        went = [docs.pop(rng.randrange(len(docs)))] if docs and rng.random() < 0.6 else []
+        appeared = [f for d in new for f in state.counts.add(d)]
+        gone = [f for d in went for f in state.counts.remove(d)]
+        docs += new
+        result = patch(state, appeared, gone, io.BytesIO(trig))
+        out = io.BytesIO()
+        where = write_block(out, BlockCopier(io.BytesIO(trig), out), state, result)
+        expected, full = _state(docs)
+        assert out.getvalue() == expected and where == full.subjects, step
+        old = {q.triple for q in ox.parse(_prefixed(trig), format=ox.RdfFormat.TRIG)}
+        now = {q.triple for q in ox.parse(_prefixed(expected), format=ox.RdfFormat.TRIG)}
+        assert set(result.gone) == old - now and set(result.added) == now - old
+        assert result.changed == {t.subject.value for t in (old ^ now)}
+        trig, state = expected, DerivedState(state.counts, full.subjects)
+
+
+def test_partner_counts_alone_are_changed_in_place(monkeypatch) -> None:
+    from regiograph import derive_state
+
+    orgs = [f"https://example.org/o{i}" for i in range(30)]
+    first = [(COLLABORATION, "https://example.org/A", None), (DOCUMENT, "urn:d", None)]
+    first += [(MEMBER, "https://example.org/A", o) for o in orgs]
+    first += [(TYPE, o, "business") for o in orgs] + [(NAME, o, o[-3:]) for o in orgs]
+    trig, state = _state([first])
+    derived_for = []
+    real = derive_state.derived_triples
+    monkeypatch.setattr(
+        derive_state, "derived_triples", lambda f, s: derived_for.append(set(s)) or real(f, s)
+    )
+    joins = [(MEMBER, "https://example.org/A", "https://example.org/h")]
+    joins += [(TYPE, "https://example.org/h", "business")]
+    appeared = state.counts.add(joins)
+    result = patch(state, appeared, [], io.BytesIO(trig))
+    assert derived_for == [{"https://example.org/A", "https://example.org/h"}]
+    assert result.changed == {"https://example.org/A", "https://example.org/h", *orgs}
     out = io.BytesIO()
-    where = write_block(out, BlockCopier(io.BytesIO(trig), out), state, result)
-    expected, full = _state([*docs[:2], *docs[3:], new])
-    assert out.getvalue() == expected and where == full.subjects
-    old = {q.triple for q in ox.parse(_prefixed(trig), format=ox.RdfFormat.TRIG)}
-    now = {q.triple for q in ox.parse(_prefixed(expected), format=ox.RdfFormat.TRIG)}
-    assert set(result.gone) == old - now and set(result.added) == now - old
-    assert result.changed == {t.subject.value for t in (old ^ now)}
+    write_block(out, BlockCopier(io.BytesIO(trig), out), state, result)
+    assert out.getvalue() == _state([first, joins])[0]
+    assert b"rg:partnerCount 30 " in out.getvalue() and b"rg:partnerCount 29 " not in out.getvalue()
 
 
 def _prefixed(block: bytes) -> bytes:
@@ -198,7 +234,13 @@ def test_a_member_who_was_a_partner_already_dirties_no_other_member() -> None:
     joins = [(MEMBER, "urn:A", "urn:m"), (MEMBER_DOC, ("urn:m", "urn:A"), "urn:d")]
     joins += [(COLLAB_DOC, "urn:A", "urn:d"), (DOCUMENT, "urn:d", None)]
     appeared = counts.add(joins)
-    assert dirty_subjects(counts.facts, appeared, []) == {"urn:A", "urn:m"}
+    dirty = dirty_subjects(counts.facts, appeared, [])
+    assert (dirty.subjects, dirty.partners) == ({"urn:A", "urn:m"}, set())
     # a government member is a new partner type for everyone in A, and a new partner of all
     appeared = counts.add([(MEMBER, "urn:A", "urn:g"), (TYPE, "urn:g", "government")])
-    assert dirty_subjects(counts.facts, appeared, []) == {"urn:A", "urn:g", "urn:m", *orgs}
+    dirty = dirty_subjects(counts.facts, appeared, [])
+    assert dirty.subjects == {"urn:A", "urn:g", "urn:m", *orgs} and not dirty.partners
+    # a member of A's type is a new partner of all: their partner counts alone change
+    appeared = counts.add([(MEMBER, "urn:A", "urn:h"), (TYPE, "urn:h", "business")])
+    dirty = dirty_subjects(counts.facts, appeared, [])
+    assert dirty.subjects == {"urn:A", "urn:h"} and dirty.partners == {"urn:m", "urn:g", *orgs}

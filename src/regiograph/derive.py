@@ -478,17 +478,31 @@ def _partner_counts(
     return {o: int(n) - 1 for o, n in zip(orgs, counts, strict=True)}
 
 
-def derived_triples(facts: Facts, subjects: set[str] | None = None) -> list[TermTriple]:
-    """The triples of the derived graph, sorted (so its bytes never vary); only those of
-    ``subjects`` when given (what an incremental build recomputes)."""
-    out = _BySubject()
-    iri = ox.NamedNode
+def _memberships(facts: Facts) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """Collaboration -> its organisation members, and organisation -> its collaborations
+    (collaborations with at least one member)."""
     collabs = facts.collaborations
     members = {c: m for c, m in facts.members.items() if c in collabs and m}
     memberships: dict[str, set[str]] = defaultdict(set)
     for c, ms in members.items():
         for m in ms:
             memberships[m].add(c)
+    return members, memberships
+
+
+def partner_counts(facts: Facts, orgs: list[str]) -> dict[str, int]:
+    """``rg:partnerCount`` of each of ``orgs`` that is a member of a collaboration."""
+    members, memberships = _memberships(facts)
+    return _partner_counts(memberships, members, [o for o in orgs if o in memberships])
+
+
+def derived_triples(facts: Facts, subjects: set[str] | None = None) -> list[TermTriple]:
+    """The triples of the derived graph, sorted (so its bytes never vary); only those of
+    ``subjects`` when given (what an incremental build recomputes)."""
+    out = _BySubject()
+    iri = ox.NamedNode
+    collabs = facts.collaborations
+    members, memberships = _memberships(facts)
     if subjects is None:
         orgs, shown_collabs = list(memberships), list(members)
     else:

@@ -27,6 +27,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO
 
@@ -44,7 +45,9 @@ from .derive import (
     Fact,
     Facts,
     TermTriple,
+    V,
     derived_triples,
+    partner_counts,
     tables,
 )
 from .filecopy import BlockCopier
@@ -108,7 +111,18 @@ class FactCounts:
         return gone
 
 
-def dirty_subjects(facts: Facts, appeared: Iterable[Fact], gone: Iterable[Fact]) -> set[str]:
+@dataclass
+class Dirty:
+    """The subjects whose derived triples may differ after a change of the facts."""
+
+    #: any of their derived triples may differ
+    subjects: set[str]
+    #: only their ``rg:partnerCount`` may differ (organisations that became or stopped
+    #: being partners of a member whose memberships changed; not in ``subjects``)
+    partners: set[str]
+
+
+def dirty_subjects(facts: Facts, appeared: Iterable[Fact], gone: Iterable[Fact]) -> Dirty:
     """The subjects whose derived triples may differ once the facts ``appeared`` were added
     to ``facts`` and ``gone`` were taken out of them (``facts`` holds the result).
 
@@ -119,7 +133,7 @@ def dirty_subjects(facts: Facts, appeared: Iterable[Fact], gone: Iterable[Fact])
       (those of every member when its provinces changed; those of the members for which a
       type crossed the count that makes it a partner type);
     * for every membership that came or went: the organisations that became or stopped
-      being partners of the member (partner counts);
+      being partners of the member (their partner counts only: :attr:`Dirty.partners`);
     * every member of a collaboration that became or stopped being one;
     * the organisations and collaborations that name a document that came, went or whose
       date changed (document counts, first years, reports).
@@ -158,14 +172,15 @@ def dirty_subjects(facts: Facts, appeared: Iterable[Fact], gone: Iterable[Fact])
     for c in affected - whole:
         dirty.add(c)
         dirty.update(view.changed_views(c))
+    partners: set[str] = set()
     for came, went in members.values():
         for m in came | went:
-            dirty.update(view.partners(m, before=True) ^ view.partners(m, before=False))
+            partners.update(view.partners(m, before=True) ^ view.partners(m, before=False))
     if docs:
         for table in (facts.collab_docs, facts.mentioned_in):
             dirty.update(c for c, ds in table.items() if not ds.isdisjoint(docs))
         dirty.update(m for (m, _), ds in facts.member_docs.items() if not ds.isdisjoint(docs))
-    return dirty
+    return Dirty(dirty, partners - dirty)
 
 
 class _Before:
@@ -321,25 +336,63 @@ def patch(state: DerivedState, appeared: list[Fact], gone: list[Fact], old_trig:
     are ``gone`` make dirty (``state.counts`` already holds the new facts) and compare them
     with their lines in the previous build's graph.trig (``old_trig``, where
     ``state.subjects`` point)."""
-    dirty = dirty_subjects(state.counts.facts, appeared, gone)
-    triples = derived_triples(state.counts.facts, dirty)
+    facts = state.counts.facts
+    dirty = dirty_subjects(facts, appeared, gone)
+    # a subject whose partner count alone may differ has that number changed in its lines
+    recount = sorted(dirty.partners)
+    counts = partner_counts(facts, recount)
+    quick: dict[str, tuple[bytes, int, int]] = {}  # subject -> (lines, count before, now)
+    slow = set(dirty.subjects)
+    for s in recount:
+        lines = _read(old_trig, state.subjects.get(s))
+        found = _partner_count_in(lines) if s in counts else None
+        if found is None:  # not in the lines, or no partner count any more: derive it
+            slow.add(s)
+        elif int(found.group(1)) != counts[s]:
+            number = str(counts[s]).encode()
+            new = lines[: found.start(1)] + number + lines[found.end(1) :]
+            quick[s] = (new, int(found.group(1)), counts[s])
+    triples = derived_triples(facts, slow)
     rendered, spans = render_derived(triples)
     new_lines = {s: rendered.trig[a : a + n] for s, (a, n) in spans.items()} if rendered else {}
-    old_lines = {}
-    for s in sorted(dirty & state.subjects.keys()):
-        offset, length = state.subjects[s]
-        old_trig.seek(offset)
-        old_lines[s] = old_trig.read(length)
-    changed_subjects = {s for s in dirty if old_lines.get(s) != new_lines.get(s)}
+    kept = sorted(slow & state.subjects.keys())
+    old_lines = {s: _read(old_trig, state.subjects[s]) for s in kept}
+    changed_subjects = {s for s in slow if old_lines.get(s) != new_lines.get(s)}
     head = block_head()
     old = _triples(head, [old_lines[s] for s in sorted(changed_subjects & old_lines.keys())])
-    new_by_subject: dict[str, list[ox.Triple]] = defaultdict(list)
-    for s, p, o in triples:
-        if s.value in changed_subjects:
-            new_by_subject[s.value].append(ox.Triple(s, p, o))
-    new = {t for ts in new_by_subject.values() for t in ts}
+    new = {ox.Triple(s, p, o) for s, p, o in triples if s.value in changed_subjects}
     gone_triples, added = list(old - new), list(new - old)
-    return Patch(new_lines, changed_subjects, gone_triples, added)
+    for s, (lines, before, now) in quick.items():
+        node = ox.NamedNode(s)
+        gone_triples.append(ox.Triple(node, V.partner_count, _integer(before)))
+        added.append(ox.Triple(node, V.partner_count, _integer(now)))
+        new_lines[s] = lines
+    return Patch(new_lines, changed_subjects | quick.keys(), gone_triples, added)
+
+
+def _read(handle: BinaryIO, where: tuple[int, int] | None) -> bytes:
+    if where is None:
+        return b""
+    handle.seek(where[0])
+    return handle.read(where[1])
+
+
+@lru_cache(maxsize=1)
+def _partner_count_line() -> re.Pattern:
+    """The ``rg:partnerCount`` line of a subject's lines, its number the group."""
+    probe = ox.NamedNode("urn:x")
+    block = render_triples(str(DERIVED_GRAPH), [(probe, V.partner_count, _integer(7))]).trig
+    line = block.splitlines()[1]  # "\t<urn:x> rg:partnerCount 7 ."
+    token = line.split(b" ")[1]
+    return re.compile(rb"[\t ]" + re.escape(token) + rb" (\d+) [;.]$", re.MULTILINE)
+
+
+def _integer(n: int) -> ox.Literal:
+    return ox.Literal(str(n), datatype=V.integer)
+
+
+def _partner_count_in(lines: bytes) -> re.Match | None:
+    return _partner_count_line().search(lines)
 
 
 def _triples(head: bytes, lines: list[bytes]) -> set[ox.Triple]:
