@@ -9,7 +9,6 @@ report's counts of extracted and reused documents.
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
@@ -56,8 +55,7 @@ def assert_same(incremental: Path, full: Path) -> None:
     assert trig == (full / "graph.trig").read_bytes()  # byte for byte
     # render fingerprints an incremental build kept are those a full build computes
     renders = [
-        {d["key"]: d["render"] for d in json.loads((o / "cache" / "index.json").read_text())[
-            "documents"]}
+        {d["key"]: d["render"] for d in cache.read_index(o / "cache")["documents"]}
         for o in (incremental, full)
     ]  # fmt: skip
     assert renders[0] == renders[1]
@@ -208,8 +206,7 @@ def test_the_cache_state_holds_every_compact_extraction(work: Path):
     from regiograph.compact import NO_EVIDENCE
 
     saved = cache.read_state(work / "out" / "cache")
-    index = (work / "out" / "cache" / "index.json").read_text(encoding="utf-8")
-    keys = {d["key"] for d in json.loads(index)["documents"]}
+    keys = {d["key"] for d in cache.read_index(work / "out" / "cache")["documents"]}
     assert saved is not None and set(saved) == keys and len(keys) == N_DOCS
     facts = [f for e in saved.values() for f in e.memberships]
     assert facts and {f.evidence for f in facts} == {NO_EVIDENCE}
@@ -220,13 +217,13 @@ def test_the_cache_state_is_a_delta_until_it_grows(work: Path, monkeypatch):
     doc(work, 1).write_text("Nieuw\n\nDe gemeente Assen werkt samen.\n", encoding="utf-8")
     rebuild(work, compare=False)
     assert (out / cache.STATE_DELTA).exists()
-    keys = {d["key"] for d in json.loads((out / "index.json").read_text())["documents"]}
+    keys = {d["key"] for d in cache.read_index(out)["documents"]}
     assert set(cache.read_state(out)) == keys
     monkeypatch.setattr(cache, "DELTA_LIMIT", 0.0)  # now any change writes a whole state
     doc(work, 2).write_text("Anders\n\nDe provincie Drenthe doet mee.\n", encoding="utf-8")
     rebuild(work)
     assert not (out / cache.STATE_DELTA).exists()
-    keys = {d["key"] for d in json.loads((out / "index.json").read_text())["documents"]}
+    keys = {d["key"] for d in cache.read_index(out)["documents"]}
     assert set(cache.read_state(out)) == keys
     (out / cache.STATE_DELTA).write_bytes(b"broken")
     assert cache.read_state(out) is None
@@ -239,7 +236,7 @@ def test_an_unreadable_cache_state_rebuilds_everything(work: Path):
 
 
 def test_a_document_whose_entry_is_cut_from_the_pack_is_extracted_again(work: Path):
-    index = json.loads((work / "out" / "cache" / "index.json").read_text(encoding="utf-8"))
+    index = cache.read_index(work / "out" / "cache")
     last = max(index["documents"], key=lambda d: d["entry"][0])
     with (work / "out" / "cache" / cache.ENTRIES_PACK).open("r+b") as pack:
         pack.truncate(last["entry"][0] + last["entry"][1] - 1)

@@ -6,7 +6,7 @@ changed, so a build keeps, in ``OUT/cache``:
 
 :data:`FACTS_PACK`
     each document's :func:`~regiograph.derive.contribution`, pickled, one after the
-    other (``index.json`` says where each document's is);
+    other (the cache index says where each document's is);
 :data:`DERIVED_STATE`
     a :class:`DerivedState`: the facts with how many documents state each
     (:class:`FactCounts`) and where each subject's lines are in ``graph.trig``'s derived

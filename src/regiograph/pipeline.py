@@ -113,6 +113,7 @@ class _Slot:
     key: str
     sha256: str
     stat: tuple[int, ...]
+    meta: str  # its metadata as the key hashes it (cache.meta_text)
     extraction: Extraction | None = None
     entry: c.Entry | None = None  # from the previous build's cache
     #: the extraction pickled, as its worker sent it (a new document's only; ``extraction``
@@ -165,6 +166,7 @@ def _ingest(
         if previous is None or stat[1] > DEFAULT_MAX_BYTES:
             return None
         known = previous.stats.get(where)
+        text = c.meta_text(meta)
         try:
             if known is not None and known[0] == stat:
                 digest = known[1]
@@ -172,11 +174,14 @@ def _ingest(
                 digest = sha256(path.read_bytes()).hexdigest()
         except OSError:
             return None
-        key = c.document_key(fingerprint, path.name, digest, meta)
+        if known is not None and known[0] == stat and known[3] == text:
+            key = known[2]  # the same name, bytes and metadata: the same key
+        else:
+            key = c.document_key(fingerprint, path.name, digest, meta)
         entry = previous.load(key)
         if entry is None:
             return None
-        return _Slot(where, key, digest, stat, entry.extraction, entry)
+        return _Slot(where, key, digest, stat, text, entry.extraction, entry)
 
     slots: list[_Slot] = []
     todo: list[Document] = []
@@ -190,7 +195,8 @@ def _ingest(
         else:
             where = item.path or item.doc_id
             key = c.document_key(fingerprint, item.doc_id, item.sha256, metas.get(where))
-            slots.append(_Slot(where, key, item.sha256, stats.get(where, ())))
+            text = c.meta_text(metas.get(where))
+            slots.append(_Slot(where, key, item.sha256, stats.get(where, ()), text))
             todo.append(item)
     return slots, todo
 
@@ -538,6 +544,7 @@ def _write(
                     "key": slot.key,
                     "sha256": slot.sha256,
                     "stat": list(slot.stat),
+                    "meta": slot.meta,
                     "render": renders[i],
                     "trig": [position, length],
                     "facts": facts_at,
