@@ -46,11 +46,13 @@ from .derive import (
     Facts,
     TermTriple,
     V,
+    contribution,
     derived_triples,
     partner_counts,
     tables,
 )
-from .filecopy import BlockCopier
+from .filecopy import BlockCopier, Pack
+from .model import ResolvedDocument
 from .namespaces import DERIVED_GRAPH
 from .render import Rendered, parse_block, render_triples
 
@@ -399,6 +401,78 @@ def _triples(head: bytes, lines: list[bytes]) -> set[ox.Triple]:
     if not lines:
         return set()
     return {q.triple for q in parse_block(head + b"".join(lines) + _TAIL)}
+
+
+class DerivedUpdate:
+    """The derived graph's part of writing a build.
+
+    Each document's facts are counted in as it is written and kept in the facts pack
+    (:meth:`document`); an incremental build copies those of the documents resolved as
+    before and takes back those of the documents that changed or went (:meth:`take_back`).
+    :meth:`write` then writes the derived graph's block: all of it in a full build, in an
+    incremental one the previous lines of every subject the change leaves alone and new
+    lines for the others (:func:`patch`).
+    """
+
+    def __init__(
+        self,
+        directory: Path,
+        previous: DerivedState | None = None,
+        previous_directory: Path | None = None,
+        contributions: dict[str, list[list[int]]] | None = None,
+    ) -> None:
+        self.previous = previous
+        self.counts = FactCounts() if previous is None else previous.counts
+        old = None if previous is None or previous_directory is None else previous_directory
+        self.pack = Pack(directory / FACTS_PACK, None if old is None else old / FACTS_PACK)
+        #: document key -> where the previous build's documents of that key have their
+        #: facts in its pack (those copied are taken out)
+        self.old = contributions or {}
+        self.appeared: list[Fact] = []  # facts no document stated before
+        self.gone: list[Fact] = []  # facts no document states any more
+
+    def document(self, key: str, res: ResolvedDocument, *, unchanged: bool) -> list[int]:
+        """Count in the facts of the document ``key`` (``unchanged``: resolved as in the
+        previous build, whose record of its facts is copied); return where they are in the
+        pack."""
+        ranges = self.old.get(key)
+        if unchanged and ranges:
+            return self.pack.copy(*ranges.pop())
+        contributed = contribution(res)
+        new = self.counts.add(contributed)
+        if self.previous is not None:  # a full build derives everything
+            self.appeared += new
+        return self.pack.write(pickle.dumps(contributed, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def take_back(self) -> None:
+        """Count out the facts of the previous build's documents not copied: those that
+        changed, were resolved otherwise, or went."""
+        for ranges in self.old.values():
+            for where in ranges:
+                self.gone += self.counts.remove(pickle.loads(self.pack.previous(*where)))
+        self.old = {}
+
+    def write(
+        self, trig: BinaryIO, copier: BlockCopier, old_trig: BinaryIO | None
+    ) -> tuple[Rendered | Patch | None, dict[str, tuple[int, int]]]:
+        """Write the derived graph's block at the end of ``trig``; return the rendered
+        graph (full build) or the patch (incremental build) and where each subject's lines
+        are."""
+        if self.previous is None:
+            rendered, spans = render_derived(derived_triples(self.counts.facts))
+            start = trig.tell()
+            if rendered is not None:
+                trig.write(rendered.trig)
+            return rendered, {s: (start + a, n) for s, (a, n) in spans.items()}
+        result = patch(self.previous, self.appeared, self.gone, old_trig)
+        return result, write_block(trig, copier, self.previous, result)
+
+    def save(self, directory: Path, subjects: dict[str, tuple[int, int]]) -> None:
+        """Write :data:`DERIVED_STATE` for the next build."""
+        write_state(directory, DerivedState(self.counts, subjects))
+
+    def close(self) -> None:
+        self.pack.close()
 
 
 def write_block(

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
+import time
 from pathlib import Path
 
 SHORT = "the previous build's file is shorter than its cache index says"
@@ -107,3 +109,19 @@ class Pack:
             self.out.close()
             if self.old is not None:
                 self.old.close()
+
+
+def replace_dir(new: Path, target: Path) -> None:
+    """Move ``new`` to ``target``; the old ``target`` is removed only after the move."""
+    old = None
+    if target.exists():
+        old = target.with_name(f".{target.name}.old-{int(time.time() * 1000)}")
+        target.rename(old)
+    try:
+        new.rename(target)
+    except BaseException:
+        if old is not None:
+            old.rename(target)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

@@ -14,10 +14,12 @@ Two modes:
     ``out`` holds a build whose cache (:mod:`regiograph.cache`) has the same extractor
     fingerprint: only new and changed documents are extracted, all are resolved again,
     and only the named graphs whose inputs changed (the document, or the resolved
-    organisations it names) are rendered again; the previous store is copied (a RocksDB
-    checkpoint) and patched: removed and changed graphs are dropped, new ones written,
-    the union default graph kept in step. The result equals a full build of the same
-    inputs.
+    organisations it names) are rendered again, and the derived graph is recomputed only
+    for the subjects the changed facts touch (:mod:`regiograph.derive_state`); unchanged
+    blocks of graph.trig and graph.ttl are copied from the previous build; the previous
+    store is copied (a RocksDB checkpoint) and patched: removed and changed graphs are
+    dropped, new ones written, the union default graph kept in step. The result equals a
+    full build of the same inputs (graph.trig byte for byte).
 
 ``jobs > 1`` extracts (and renders) in that many worker processes
 (:mod:`regiograph.parallel`); the output is byte for byte that of ``jobs=1``.
@@ -26,7 +28,6 @@ Two modes:
 from __future__ import annotations
 
 import json
-import pickle
 import shutil
 import tempfile
 import time
@@ -43,18 +44,9 @@ import pyoxigraph as ox
 from . import __version__
 from . import cache as c
 from .compact import Compactor
-from .derive import Fact, contribution, derived_triples
-from .derive_state import (
-    FACTS_PACK,
-    DerivedState,
-    FactCounts,
-    patch,
-    render_derived,
-    write_block,
-    write_state,
-)
+from .derive_state import DerivedUpdate
 from .errors import NothingToBuildError, UsageError
-from .filecopy import BlockCopier, Pack
+from .filecopy import BlockCopier, Pack, replace_dir
 from .ingest import DEFAULT_MAX_BYTES, DocumentMeta, Skipped, iter_documents
 from .model import Document, Extraction, ResolvedDocument
 from .namespaces import DERIVED_GRAPH, ONTOLOGY_GRAPH, REFERENCE_GRAPH, doc_graph
@@ -64,10 +56,11 @@ from .render import (
     Rendered,
     RenderTask,
     header,
+    parse_nt,
     static_graphs,
     union_files,
 )
-from .resolve import Curation, resolve
+from .resolve import Curation, counts, resolve
 from .runtime import paused_gc, return_free_memory
 from .store import (
     LOAD_CHUNK,
@@ -120,27 +113,6 @@ class _Slot:
     #: is the compact form, and a reused document's bytes are read from the previous
     #: build's cache entry if its graph is rendered again)
     pickled: bytes | None = None
-
-
-def _count(extractions: Sequence[Extraction], resolved) -> dict[str, int]:
-    orgs = {k for r in resolved for k in r.org_keys.values()}
-    collabs = {k for r in resolved for k in r.org_keys.values() if r.entities[k].collaboration}
-    persons = {k for r in resolved for k in r.person_keys.values()}
-    places = {p.code for e in extractions for p in e.places}
-    groups = {
-        (e.document.doc_id, m.group)
-        for e in extractions
-        for m in e.memberships
-        if m.collaboration is None
-    }
-    return {
-        "organisations": len(orgs),
-        "collaborations": len(collabs) + len(groups),
-        "persons": len(persons),
-        "memberships": sum(len(e.memberships) for e in extractions),
-        "roles": sum(len(e.roles) for e in extractions),
-        "places": len(places),
-    }
 
 
 def _ingest(
@@ -388,7 +360,7 @@ def _build_into(
         "documents_extracted": n_extracted,
         "documents_reused": len(slots) - n_extracted,
         "documents_removed": len(old_ids - set(report.documents)),
-        **_count(extractions, resolved),
+        **counts(extractions, resolved),
     }
     del extractions  # _write lets them go (through slots and resolved) before the store
 
@@ -400,7 +372,7 @@ def _build_into(
     report.seconds.update(seconds)
     report.seconds["total"] = round(time.perf_counter() - t0, 3)
     (tmp / "build-report.json").write_text(report.to_json() + "\n", encoding="utf-8")
-    _replace_dir(tmp, out)
+    replace_dir(tmp, out)
     return report
 
 
@@ -480,23 +452,23 @@ def _write(
     cache_dir = tmp / "cache"
     fresh: dict[str, list[Rendered]] = {}
     full = previous is None
-    # the derived graph: each document's facts are counted in as it is written (and kept in
-    # the pack); an incremental build takes back those of documents that changed or went
-    counts = FactCounts() if full else previous.derived.counts
-    pack = Pack(cache_dir / FACTS_PACK, None if full else previous.directory / FACTS_PACK)
+    derived = (
+        DerivedUpdate(cache_dir)
+        if full
+        else DerivedUpdate(
+            cache_dir, previous.derived, previous.directory, previous.contributions()
+        )
+    )
     entries = Pack(
         cache_dir / c.ENTRIES_PACK, None if full else previous.directory / c.ENTRIES_PACK
     )
-    old_facts = {} if full else previous.contributions()
-    appeared: list[Fact] = []  # facts no document stated before (incremental builds)
-    gone: list[Fact] = []  # facts no document states any more
     # the ontology and reference graphs: an incremental build copies them (they are the
     # same whenever the extractor fingerprint is)
     statics = static_graphs() if full or previous.statics is None else []
     union = LoadPieces(tmp, LOAD_CHUNK, union_files(len(slots), LOAD_CHUNK)) if full else None
     docs = []
     with ExitStack() as files:
-        files.callback(pack.close)
+        files.callback(derived.close)
         files.callback(entries.close)
         trig = files.enter_context((tmp / "graph.trig").open("wb"))
         old = None if full else files.enter_context((out / "graph.trig").open("rb"))
@@ -528,15 +500,8 @@ def _write(
             else:
                 offset, length = previous.blocks[slot.key]
                 copier.add(offset, length)
-            ranges = old_facts.get(slot.key)
-            if ranges and slot.entry is not None and slot.entry.render == renders[i]:
-                facts_at = pack.copy(*ranges.pop())  # the same resolution: the same facts
-            else:
-                contributed = contribution(resolved[i])
-                new = counts.add(contributed)
-                if not full:  # a full build derives everything
-                    appeared += new
-                facts_at = pack.write(pickle.dumps(contributed, pickle.HIGHEST_PROTOCOL))
+            unchanged = slot.entry is not None and slot.entry.render == renders[i]
+            facts_at = derived.document(slot.key, resolved[i], unchanged=unchanged)
             docs.append(
                 {
                     "id": slot.extraction.document.doc_id,
@@ -555,29 +520,19 @@ def _write(
             # what the derived graph needs of the document is counted in now: let it go
             # (the extractions take about 1 GB at 100,000 documents)
             resolved[i] = slot.extraction = slot.entry = slot.pickled = None
-        for ranges in old_facts.values():  # changed and removed documents
-            for where in ranges:
-                gone += counts.remove(pickle.loads(pack.previous(*where)))
+        derived.take_back()  # changed and removed documents
         copier.flush()
         if pool is not None:  # the workers are done: let them go before derive and the store
             pool.shutdown()
         resolved.clear()
         return_free_memory()
-        if full:
-            triples = derived_triples(counts.facts)
-            derived, spans = render_derived(triples)
-            del triples
-            start = trig.tell()
-            subjects = {s: (start + a, n) for s, (a, n) in spans.items()}
-            if derived is not None:
-                trig.write(derived.trig)
-                union.add(derived.nt, derived.triples, trig.tell())
+        change, subjects = derived.write(trig, copier, old)
+        if union:
+            if change is not None:
+                union.add(change.nt, change.triples, trig.tell())
             union.close()
-        else:
-            derived = patch(previous.derived, appeared, gone, old)
-            subjects = write_block(trig, copier, previous.derived, derived)
-    write_state(cache_dir, DerivedState(counts, subjects))
-    del counts, appeared, gone
+    derived.save(cache_dir, subjects)
+    del derived, subjects
     c.write_index(cache_dir, fingerprint, started_ns, graph_fps, docs, static_block)
     c.write_resolution(cache_dir, resolution)
     del resolution
@@ -586,7 +541,7 @@ def _write(
     if union:
         # written: let them go before the store is loaded (the derived graph's bytes alone
         # are 250 MB at 100,000 documents)
-        del derived, docs, renders, by_graph, graph_fps
+        del change, docs, renders, by_graph, graph_fps
         return_free_memory()
         trig_path, ttl_path = tmp / "graph.trig", tmp / "graph.ttl"
         load_store(
@@ -605,10 +560,10 @@ def _write(
         removed = [g for g in store.named_graphs() if g not in keep]
         add = {ox.NamedNode(g): _triples(fresh[g]) for g in sorted(changed)}
         left, joined = replace_graphs(store, removed, add)
-        if derived.changed:
+        if change.changed:
             graph = ox.NamedNode(str(DERIVED_GRAPH))
             # alone: the derived graph's predicates are its own (tested)
-            out_, in_ = patch_graph(store, graph, derived.gone, derived.added, alone=True)
+            out_, in_ = patch_graph(store, graph, change.gone, change.added, alone=True)
             left, joined = left + out_, joined + in_
         store.flush()
         index = UnionIndex.load(previous.directory / UNION_INDEX)  # None: scan graph.ttl
@@ -627,26 +582,5 @@ def _render_task(slot: _Slot, resolved: ResolvedDocument, previous: c.Cache | No
     return RenderTask(pickled, resolved.org_keys, resolved.person_keys, resolved.entities)
 
 
-def _parse_nt(data: bytes) -> list[ox.Triple]:
-    """The triples of N-Triples ``data``."""
-    return [q.triple for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
-
-
 def _triples(graphs: list[Rendered]) -> list[ox.Triple]:
-    return [t for r in graphs for t in _parse_nt(r.nt)]
-
-
-def _replace_dir(new: Path, target: Path) -> None:
-    """Move ``new`` to ``target``; the old ``target`` is removed only after the move."""
-    old = None
-    if target.exists():
-        old = target.with_name(f".{target.name}.old-{int(time.time() * 1000)}")
-        target.rename(old)
-    try:
-        new.rename(target)
-    except BaseException:
-        if old is not None:
-            old.rename(target)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    return [t for r in graphs for t in parse_nt(r.nt)]

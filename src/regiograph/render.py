@@ -99,6 +99,11 @@ def static_graphs() -> list[Rendered]:
     return out
 
 
+def parse_nt(data: bytes) -> list[ox.Triple]:
+    """The triples of N-Triples ``data``."""
+    return [q.triple for q in ox.parse(data, format=NT)]
+
+
 def parse_block(block: bytes) -> list[ox.Quad]:
     """The quads of a TriG block written by :func:`render_triples`."""
     return list(ox.parse(header() + block, format=TRIG))

@@ -279,3 +279,28 @@ def resolve(
         doc_entities = {key: entities[key] for key in set(org_keys.values())}
         resolved.append(ResolvedDocument(ext, org_keys, person_keys, doc_entities))
     return resolved
+
+
+def counts(
+    extractions: Sequence[Extraction], resolved: Sequence[ResolvedDocument]
+) -> dict[str, int]:
+    """What a build's report counts: distinct organisations, collaborations (named ones
+    and unnamed partnerships), persons and places; memberships and roles."""
+    orgs = {k for r in resolved for k in r.org_keys.values()}
+    collabs = {k for r in resolved for k in r.org_keys.values() if r.entities[k].collaboration}
+    persons = {k for r in resolved for k in r.person_keys.values()}
+    places = {p.code for e in extractions for p in e.places}
+    groups = {
+        (e.document.doc_id, m.group)
+        for e in extractions
+        for m in e.memberships
+        if m.collaboration is None
+    }
+    return {
+        "organisations": len(orgs),
+        "collaborations": len(collabs) + len(groups),
+        "persons": len(persons),
+        "memberships": sum(len(e.memberships) for e in extractions),
+        "roles": sum(len(e.roles) for e in extractions),
+        "places": len(places),
+    }
