@@ -92,6 +92,9 @@ PREFIXES: Final[dict[str, str]] = {
 }
 
 
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
 def slugify(text: str) -> str:
     """Readable, stable IRI segment for a name: ``"NHL Stenden"`` -> ``"nhl-stenden"``.
 
@@ -101,7 +104,7 @@ def slugify(text: str) -> str:
     'alfa-college-groningen'
     """
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
+    slug = _NOT_SLUG.sub("-", folded.lower()).strip("-")
     return slug or "x" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
 
 

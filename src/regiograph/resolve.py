@@ -88,8 +88,11 @@ class Curation:
         )
 
 
+_SPACES_AND_DASHES = re.compile(r"[\s-]+")
+
+
 def _compact(key: str) -> str:
-    return re.sub(r"[\s-]+", "", key)
+    return _SPACES_AND_DASHES.sub("", key)
 
 
 class _UnionFind:

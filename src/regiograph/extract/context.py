@@ -35,6 +35,11 @@ LIST_GAP = re.compile(
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2212"), "-")
 
 
+_PUNCTUATION = re.compile(r"[\"'‘’“”()\[\].,;:!?]")
+_SPACES = re.compile(r"\s+")
+_ARTICLE = re.compile(r"^(?:de|het|the|een) ")
+
+
 @lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
     """Comparison key of a name: case, dashes, punctuation and a leading article folded.
@@ -43,9 +48,9 @@ def name_key(name: str) -> str:
     True
     """
     text = unicodedata.normalize("NFKC", name).translate(_DASHES).casefold()
-    text = re.sub(r"[\"'‘’“”()\[\].,;:!?]", " ", text)
-    text = re.sub(r"\s+", " ", text).strip()
-    return re.sub(r"^(?:de|het|the|een) ", "", text)
+    text = _PUNCTUATION.sub(" ", text)
+    text = _SPACES.sub(" ", text).strip()
+    return _ARTICLE.sub("", text)
 
 
 @dataclass
