@@ -229,6 +229,22 @@ def test_the_cache_state_is_a_delta_until_it_grows(work: Path, monkeypatch):
     assert cache.read_state(out) is None
 
 
+@pytest.mark.parametrize("name", ["facts.pack", "derived.pkl"])
+def test_a_missing_derived_state_rebuilds_everything(work: Path, name: str):
+    (work / "out" / "cache" / name).unlink()
+    report = rebuild(work)
+    assert counts(report) == ("full", N_DOCS, 0, 0)
+
+
+def test_a_missing_union_index_is_made_by_scanning_graph_ttl(work: Path):
+    from regiograph.store import UNION_INDEX
+
+    (work / "out" / "cache" / UNION_INDEX).unlink()
+    doc(work, 0).write_text("Nieuw\n\nDe gemeente Assen werkt samen.\n", encoding="utf-8")
+    report = rebuild(work)  # equal to a full build, the index of graph.ttl included
+    assert counts(report) == ("incremental", 1, N_DOCS - 1, 0)
+
+
 def test_an_unreadable_cache_state_rebuilds_everything(work: Path):
     (work / "out" / "cache" / cache.STATE_FILE).write_bytes(b"not a pickle")
     report = rebuild(work)

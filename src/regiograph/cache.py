@@ -51,7 +51,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .derive_state import DerivedState
+from .derive_state import FACTS_PACK, DerivedState
 from .derive_state import read_state as read_derived
 from .ingest import DocumentMeta
 from .model import Entity, Extraction, ResolvedDocument
@@ -310,6 +310,8 @@ class Cache:
         if index is None or index.get("fingerprint") != fingerprint:
             return None
         if not all((out / n).exists() for n in ("store", "graph.trig", "graph.ttl")):
+            return None
+        if not (out / "cache" / FACTS_PACK).is_file():  # the facts of every document
             return None
         loaded = load_state(out / "cache")
         derived = read_derived(out / "cache")
