@@ -488,3 +488,21 @@ def test_block_copier_copies_ranges_between_writes(tmp_path: Path, monkeypatch, 
         copier.add(1020, 10)  # past the end
         with pytest.raises(OSError, match="shorter"):
             copier.flush()
+
+
+def test_a_derived_graph_that_comes_and_goes(tmp_path: Path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Weerbericht\n\nHet regent morgen.\n", encoding="utf-8")
+    assert build([corpus], tmp_path / "out").mode == "full"  # no derived triple at all
+    pact = "Pact\n\nDe gemeente Assen en Drenthe College slaan de handen ineen in het Pact.\n"
+    for step in ("add", "remove"):
+        if step == "add":
+            (corpus / "b.txt").write_text(pact, encoding="utf-8")
+        else:
+            (corpus / "b.txt").unlink()
+        assert build([corpus], tmp_path / "out").mode == "incremental"
+        full = build([corpus], tmp_path / step, incremental=False)
+        assert full.mode == "full"
+        assert_same(tmp_path / "out", tmp_path / step)
+    assert b"rgg:derived {" not in (tmp_path / "out" / "graph.trig").read_bytes()
