@@ -53,6 +53,7 @@ from typing import Any
 from . import __version__
 from .derive_state import FACTS_PACK, DerivedState
 from .derive_state import read_state as read_derived
+from .filecopy import read_pickle, write_pickle
 from .ingest import DocumentMeta
 from .model import Entity, Extraction, ResolvedDocument
 from .resources import PACKAGE_DIR, lexicon_path, resource
@@ -322,11 +323,8 @@ class Cache:
         except (KeyError, TypeError, ValueError):
             return None
         cache.state_base = loaded[1]
-        try:
-            resolution = _load(out / "cache" / RESOLUTION_FILE)
-        except _UNREADABLE:
-            resolution = None  # every render fingerprint is computed
-        cache.resolution = resolution if isinstance(resolution, Resolution) else None
+        # without it, every render fingerprint is computed
+        cache.resolution = read_pickle(out / "cache" / RESOLUTION_FILE, Resolution)
         return cache
 
     def contributions(self) -> dict[str, list[list[int]]]:
@@ -367,7 +365,7 @@ DELTA_LIMIT = 0.2
 
 
 def write_resolution(directory: Path, resolution: Resolution) -> None:
-    _dump(directory / RESOLUTION_FILE, resolution)
+    write_pickle(directory / RESOLUTION_FILE, resolution)
 
 
 def write_state(
@@ -386,39 +384,27 @@ def write_state(
             except OSError:
                 pass  # another file system, say: write the whole state
             else:
-                _dump(directory / STATE_DELTA, (added, removed))
+                write_pickle(directory / STATE_DELTA, (added, removed))
                 return
-    _dump(directory / STATE_FILE, state)
-
-
-def _dump(path: Path, value: object) -> None:
-    with path.open("wb") as handle:
-        pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def _load(path: Path) -> object:
-    with path.open("rb") as handle:
-        return pickle.load(handle)
-
-
-_UNREADABLE = (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError)
+    write_pickle(directory / STATE_FILE, state)
 
 
 def load_state(directory: Path) -> tuple[dict[str, Extraction], set[str]] | None:
     """The state in ``directory`` (:data:`STATE_FILE` with its :data:`STATE_DELTA` applied)
     and the keys of its :data:`STATE_FILE`, or ``None`` when it cannot be read."""
-    try:
-        state = _load(directory / STATE_FILE)
-        if not isinstance(state, dict):
-            return None
-        base = set(state)
-        if (directory / STATE_DELTA).exists():
-            added, removed = _load(directory / STATE_DELTA)
+    state = read_pickle(directory / STATE_FILE, dict)
+    if state is None:
+        return None
+    base = set(state)
+    if (directory / STATE_DELTA).exists():
+        delta = read_pickle(directory / STATE_DELTA, tuple)
+        try:
+            added, removed = delta
             state.update(added)
             for key in removed:
                 del state[key]
-    except (*_UNREADABLE, ValueError, TypeError, KeyError):
-        return None
+        except (ValueError, TypeError, KeyError):  # None or not an (added, removed) pair
+            return None
     return state, base
 
 
@@ -450,14 +436,10 @@ def write_index(
         "statics": statics,
         "documents": docs,
     }
-    _dump(directory / INDEX_FILE, data)
+    write_pickle(directory / INDEX_FILE, data)
 
 
 def read_index(directory: Path) -> dict[str, Any] | None:
     """The :data:`INDEX_FILE` in ``directory`` (see :func:`write_index`), or ``None`` when
     it cannot be read."""
-    try:
-        index = _load(directory / INDEX_FILE)
-    except _UNREADABLE:
-        return None
-    return index if isinstance(index, dict) else None
+    return read_pickle(directory / INDEX_FILE, dict)

@@ -51,7 +51,7 @@ from .derive import (
     partner_counts,
     tables,
 )
-from .filecopy import BlockCopier, Pack
+from .filecopy import BlockCopier, Pack, read_pickle, write_pickle
 from .model import ResolvedDocument
 from .namespaces import DERIVED_GRAPH
 from .render import Rendered, parse_block, render_triples
@@ -307,18 +307,12 @@ class DerivedState:
 
 
 def write_state(directory: Path, state: DerivedState) -> None:
-    with (directory / DERIVED_STATE).open("wb") as handle:
-        pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    write_pickle(directory / DERIVED_STATE, state)
 
 
 def read_state(directory: Path) -> DerivedState | None:
     """The :data:`DERIVED_STATE` in ``directory``, or ``None`` when it cannot be read."""
-    try:
-        with (directory / DERIVED_STATE).open("rb") as handle:
-            state = pickle.load(handle)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-        return None
-    return state if isinstance(state, DerivedState) else None
+    return read_pickle(directory / DERIVED_STATE, DerivedState)
 
 
 @dataclass

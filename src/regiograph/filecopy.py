@@ -1,15 +1,36 @@
-"""Copying byte ranges of a previous build's files into the new ones (graph.trig,
-graph.ttl, the facts pack): what makes an incremental build's writing cheap."""
+"""The files a build writes for the next one: byte ranges of a previous build's files
+copied into the new ones (graph.trig, graph.ttl, the packs: what makes an incremental
+build's writing cheap), packs of records, and pickled files."""
 
 from __future__ import annotations
 
 import errno
 import os
+import pickle
 import shutil
 import time
 from pathlib import Path
 
 SHORT = "the previous build's file is shorter than its cache index says"
+#: What reading a pickled file of the cache fails with when it is missing, cut short or
+#: written by another version.
+UNREADABLE = (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError)
+
+
+def write_pickle(path: Path, value: object) -> None:
+    with path.open("wb") as handle:
+        pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def read_pickle(path: Path, kind: type) -> object | None:
+    """The value pickled in ``path`` when it is a ``kind``; ``None`` when the file cannot
+    be read or holds something else."""
+    try:
+        with path.open("rb") as handle:
+            value = pickle.load(handle)
+    except UNREADABLE:
+        return None
+    return value if isinstance(value, kind) else None
 
 
 class BlockCopier:
