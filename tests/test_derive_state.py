@@ -178,9 +178,12 @@ def test_partner_counts_alone_are_changed_in_place(monkeypatch) -> None:
     trig, state = _state([first])
     derived_for = []
     real = derive_state.derived_triples
-    monkeypatch.setattr(
-        derive_state, "derived_triples", lambda f, s: derived_for.append(set(s)) or real(f, s)
-    )
+
+    def recorded(facts, subjects, *index):
+        derived_for.append(set(subjects))
+        return real(facts, subjects, *index)
+
+    monkeypatch.setattr(derive_state, "derived_triples", recorded)
     joins = [(MEMBER, "https://example.org/A", "https://example.org/h")]
     joins += [(TYPE, "https://example.org/h", "business")]
     appeared = state.counts.add(joins)

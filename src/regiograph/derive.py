@@ -478,9 +478,13 @@ def _partner_counts(
     return {o: int(n) - 1 for o, n in zip(orgs, counts, strict=True)}
 
 
-def _memberships(facts: Facts) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+#: Collaboration -> its organisation members, and organisation -> its collaborations.
+Memberships = tuple[dict[str, set[str]], dict[str, set[str]]]
+
+
+def membership_index(facts: Facts) -> Memberships:
     """Collaboration -> its organisation members, and organisation -> its collaborations
-    (collaborations with at least one member)."""
+    (collaborations with at least one member), as the derived graph counts them."""
     collabs = facts.collaborations
     members = {c: m for c, m in facts.members.items() if c in collabs and m}
     memberships: dict[str, set[str]] = defaultdict(set)
@@ -490,19 +494,25 @@ def _memberships(facts: Facts) -> tuple[dict[str, set[str]], dict[str, set[str]]
     return members, memberships
 
 
-def partner_counts(facts: Facts, orgs: list[str]) -> dict[str, int]:
-    """``rg:partnerCount`` of each of ``orgs`` that is a member of a collaboration."""
-    members, memberships = _memberships(facts)
+def partner_counts(
+    facts: Facts, orgs: list[str], index: Memberships | None = None
+) -> dict[str, int]:
+    """``rg:partnerCount`` of each of ``orgs`` that is a member of a collaboration
+    (``index``: :func:`membership_index` of ``facts``, when the caller has it)."""
+    members, memberships = index or membership_index(facts)
     return _partner_counts(memberships, members, [o for o in orgs if o in memberships])
 
 
-def derived_triples(facts: Facts, subjects: set[str] | None = None) -> list[TermTriple]:
+def derived_triples(
+    facts: Facts, subjects: set[str] | None = None, index: Memberships | None = None
+) -> list[TermTriple]:
     """The triples of the derived graph, sorted (so its bytes never vary); only those of
-    ``subjects`` when given (what an incremental build recomputes)."""
+    ``subjects`` when given (what an incremental build recomputes). ``index``:
+    :func:`membership_index` of ``facts``, when the caller has it."""
     out = _BySubject()
     iri = ox.NamedNode
     collabs = facts.collaborations
-    members, memberships = _memberships(facts)
+    members, memberships = index or membership_index(facts)
     if subjects is None:
         orgs, shown_collabs = list(memberships), list(members)
     else:

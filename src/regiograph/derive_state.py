@@ -44,10 +44,12 @@ from .derive import (
     TYPE,
     Fact,
     Facts,
+    Memberships,
     TermTriple,
     V,
     contribution,
     derived_triples,
+    membership_index,
     partner_counts,
     tables,
 )
@@ -124,9 +126,15 @@ class Dirty:
     partners: set[str]
 
 
-def dirty_subjects(facts: Facts, appeared: Iterable[Fact], gone: Iterable[Fact]) -> Dirty:
+def dirty_subjects(
+    facts: Facts,
+    appeared: Iterable[Fact],
+    gone: Iterable[Fact],
+    index: Memberships | None = None,
+) -> Dirty:
     """The subjects whose derived triples may differ once the facts ``appeared`` were added
-    to ``facts`` and ``gone`` were taken out of them (``facts`` holds the result).
+    to ``facts`` and ``gone`` were taken out of them (``facts`` holds the result;
+    ``index``: its :func:`~regiograph.derive.membership_index`, when the caller has it).
 
     Their own subjects, plus
 
@@ -165,7 +173,7 @@ def dirty_subjects(facts: Facts, appeared: Iterable[Fact], gone: Iterable[Fact])
                 types[subject][side].add(value)
             elif kind == PROVINCE:
                 provinces[subject][side].add(value)
-    view = _Before(facts, members, types, provinces)
+    view = _Before(facts, members, types, provinces, index)
     for c in whole:  # every member, whether c is a collaboration now or was before
         dirty.update(facts.members.get(c, ()), members[c][1] if c in members else ())
     affected = set(members)
@@ -189,10 +197,10 @@ class _Before:
     """Members, collaborations, types and provinces as :func:`derived_triples` sees them,
     now and before the change (now, with what came taken out and what went put back)."""
 
-    def __init__(self, facts: Facts, members, types, provinces) -> None:
+    def __init__(self, facts: Facts, members, types, provinces, index=None) -> None:
         self.facts = facts
         self.delta = {"members": members, "types": types, "provinces": provinces}
-        self._index: dict[str, set[str]] | None = None
+        self._index: Memberships | None = index
         self._partners: dict[tuple[str, bool], set[str]] = {}
 
     def _get(self, name: str, table: dict, key: str, before: bool) -> set:
@@ -209,14 +217,10 @@ class _Before:
 
     def collaborations(self, o: str, *, before: bool) -> set[str]:
         if self._index is None:
-            index: dict[str, set[str]] = defaultdict(set)
-            for c, ms in self.facts.members.items():
-                for m in ms:
-                    index[m].add(c)
-            self._index = index
-        now = self._index.get(o, set())
+            self._index = membership_index(self.facts)
+        now = self._index[1].get(o, set())  # collaborations only
         if not before:
-            return {c for c in now if c in self.facts.collaborations}
+            return now
         came = {c for c, (add, _) in self.delta["members"].items() if o in add}
         went = {c for c, (_, drop) in self.delta["members"].items() if o in drop}
         return {c for c in (now - came) | went if c in self.facts.collaborations}
@@ -333,10 +337,11 @@ def patch(state: DerivedState, appeared: list[Fact], gone: list[Fact], old_trig:
     with their lines in the previous build's graph.trig (``old_trig``, where
     ``state.subjects`` point)."""
     facts = state.counts.facts
-    dirty = dirty_subjects(facts, appeared, gone)
+    index = membership_index(facts)  # for all three below
+    dirty = dirty_subjects(facts, appeared, gone, index)
     # a subject whose partner count alone may differ has that number changed in its lines
     recount = sorted(dirty.partners)
-    counts = partner_counts(facts, recount)
+    counts = partner_counts(facts, recount, index)
     quick: dict[str, tuple[bytes, int, int]] = {}  # subject -> (lines, count before, now)
     slow = set(dirty.subjects)
     for s in recount:
@@ -348,7 +353,7 @@ def patch(state: DerivedState, appeared: list[Fact], gone: list[Fact], old_trig:
             number = str(counts[s]).encode()
             new = lines[: found.start(1)] + number + lines[found.end(1) :]
             quick[s] = (new, int(found.group(1)), counts[s])
-    triples = derived_triples(facts, slow)
+    triples = derived_triples(facts, slow, index)
     rendered, spans = render_derived(triples)
     new_lines = {s: rendered.trig[a : a + n] for s, (a, n) in spans.items()} if rendered else {}
     kept = sorted(slow & state.subjects.keys())
