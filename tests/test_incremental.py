@@ -380,6 +380,10 @@ def test_patch_graph_alone_keeps_the_union_in_step_without_looking():
     change = patch_graph(store, n("d"), [triple("a", "b")], [triple("e", "f")], alone=True)
     assert change == ([triple("a", "b")], [triple("e", "f")])
     assert default(store) == {triple("c", "d"), triple("e", "f"), triple("x", "y")}
+    for alone in (True, False):  # a graph left without triples is no graph any more
+        gone = [triple("c", "d"), triple("e", "f")] if alone else [triple("x", "y")]
+        patch_graph(store, n("d" if alone else "g"), gone, [], alone=alone)
+    assert not set(store.named_graphs()) and not default(store)
 
 
 def test_the_derived_graphs_predicates_are_its_own(template: Path):

@@ -532,7 +532,6 @@ def _write(
                 union.add(change.nt, change.triples, trig.tell())
             union.close()
     derived.save(cache_dir, subjects)
-    derived_empty = not subjects
     del derived, subjects
     c.write_index(cache_dir, fingerprint, started_ns, graph_fps, docs, static_block)
     c.write_resolution(cache_dir, resolution)
@@ -566,8 +565,6 @@ def _write(
             # alone: the derived graph's predicates are its own (tested)
             out_, in_ = patch_graph(store, graph, change.gone, change.added, alone=True)
             left, joined = left + out_, joined + in_
-            if derived_empty:  # as a full build, which writes no empty graph
-                store.remove_graph(graph)
         store.flush()
         index = UnionIndex.load(previous.directory / UNION_INDEX)  # None: scan graph.ttl
         index = patch_union(out / "graph.ttl", tmp / "graph.ttl", (left, joined), index)

@@ -275,6 +275,7 @@ def patch_graph(
 
     ``alone``: no other graph can state these triples (the derived graph's predicates are
     its own), so they leave and join the default graph without looking at the others.
+    A graph left without triples is dropped, as a full build writes no empty graph.
     """
     gone, added = list(gone), list(added)
     default = ox.DefaultGraph()
@@ -282,6 +283,8 @@ def patch_graph(
         store.remove(ox.Quad(t.subject, t.predicate, t.object, name))
         if alone:
             store.remove(ox.Quad(t.subject, t.predicate, t.object, default))
+    if gone and not added and next(store.quads_for_pattern(None, None, None, name), None) is None:
+        store.remove_graph(name)
     if added:
         store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, name) for t in added)
         if alone:
