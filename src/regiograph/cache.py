@@ -267,7 +267,7 @@ class Cache:
         #: signature can be trusted (its key stands while its metadata does):
         #: a file changed while the previous build read it may look unchanged, so a
         #: "racy" signature (ctime not before that build started) is not trusted
-        self.stats: dict[str, tuple[tuple[int, ...], str]] = {}
+        self.stats: dict[str, tuple[tuple[int, ...], str, str, str]] = {}
         #: key -> (offset, length) of the document's block in the previous graph.trig
         self.blocks: dict[str, tuple[int, int]] = {}
         #: key -> render fingerprint of the document's named graph in the previous build
@@ -278,13 +278,12 @@ class Cache:
             self.pack_size = (self.directory / ENTRIES_PACK).stat().st_size
         except OSError:
             self.pack_size = 0
-        for doc in index.get("documents", []):
-            offset, length = doc["entry"]
-            self.entries[doc["key"]] = (int(offset), int(length))
         #: (offset, length) of the ontology and reference graphs' blocks in graph.trig
         statics = index.get("statics")
         self.statics = (int(statics[0]), int(statics[1])) if statics else None
         for doc in index.get("documents", []):
+            offset, length = doc["entry"]
+            self.entries[doc["key"]] = (int(offset), int(length))
             stat = tuple(doc["stat"])
             if stat and stat[-1] < started:
                 self.stats[doc["path"]] = (stat, doc["sha256"], doc["key"], doc["meta"])

@@ -138,15 +138,13 @@ def _ingest(
         if previous is None or stat[1] > DEFAULT_MAX_BYTES:
             return None
         known = previous.stats.get(where)
+        trusted = known is not None and known[0] == stat  # the bytes are as recorded
         text = c.meta_text(meta)
         try:
-            if known is not None and known[0] == stat:
-                digest = known[1]
-            else:
-                digest = sha256(path.read_bytes()).hexdigest()
+            digest = known[1] if trusted else sha256(path.read_bytes()).hexdigest()
         except OSError:
             return None
-        if known is not None and known[0] == stat and known[3] == text:
+        if trusted and known[3] == text:
             key = known[2]  # the same name, bytes and metadata: the same key
         else:
             key = c.document_key(fingerprint, path.name, digest, meta)
@@ -478,10 +476,12 @@ def _write(
             trig.write(r.trig)
             if union:
                 union.add(r.nt, r.triples, trig.tell())
-        if not statics:
+        if statics:
+            static_block = [len(header()), sum(len(r.trig) for r in statics)]
+        else:
             copier.add(*previous.statics)
-        position = len(header()) + (sum(len(r.trig) for r in statics) or previous.statics[1])
-        static_block = [len(header()), position - len(header())]
+            static_block = [len(header()), previous.statics[1]]
+        position = sum(static_block)
         wanted = set(todo)
         for i, slot in enumerate(slots):
             if slot.pickled is not None:  # extracted by this build
