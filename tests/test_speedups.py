@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from regiograph.extract import names
+from regiograph.extract import names, people
 from regiograph.extract.lexicon import COMPOUND_ROLES, _alternation, load_lexicon
 from regiograph.extract.matcher import TOKEN, PhraseMatcher, tokenize
 from regiograph.extract.places import _place_matcher
@@ -187,6 +187,26 @@ def test_the_role_expression_equals_the_plain_alternation():
         assert fast == [(m.span(), m.groups()) for m in plain.finditer(text)], text
         for word in text.split():
             assert bool(lex.role_regex.fullmatch(word)) == bool(plain.fullmatch(word)), word
+
+
+def test_full_names_start_only_at_a_known_given_name():
+    # people.persons tries its full-name expressions only where a known given name starts;
+    # trying them at every capitalised word start finds the same names
+    lex = load_lexicon()
+    word_start = re.compile(r"(?<![\w-])[A-ZÀ-Þ]")
+    givens = sorted(lex.first_names)[:40] + ["Jan-Willem", "Anne-Marie"]
+    others = ["Meer", "Vries", "Jansen-de Boer", "van der", "de", "ter", "Gemeente", "NHL",
+              "Ä", "Éva", "x", "-", ".", "'t", "Groningen"]  # fmt: skip
+    rng = random.Random(3)
+    for _ in range(4000):
+        words = [rng.choice(givens if rng.random() < 0.4 else others) for _ in range(8)]
+        text = "".join(w + rng.choice([" ", "  ", "\t", "-", ", ", ""]) for w in words)
+        fast = [m.start() for m in people._GIVEN_AT.finditer(text) if m.group() in lex.first_names]
+        for regex in (people._FULL2, people._FULL):
+            found = [regex.match(text, pos) for pos in fast]
+            plain = [regex.match(text, m.start()) for m in word_start.finditer(text)]
+            plain = [m for m in plain if m and m.group("given").split()[0] in lex.first_names]
+            assert [m.span() for m in found if m] == [m.span() for m in plain], text
 
 
 ODD_CASES = "sSſıiIİkKKµμΣσςéÉ"  # the characters re.IGNORECASE equates unusually

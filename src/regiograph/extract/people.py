@@ -28,7 +28,7 @@ _FULL2 = re.compile(
     rf"(?P<given>{GIVEN}[ \t]+{GIVEN})[ \t]+(?:(?:{PREFIX})[ \t]+)*(?P<sur>{SURNAME})(?![\w-])"
 )
 _FULL = re.compile(rf"(?P<given>{GIVEN})[ \t]+(?:(?:{PREFIX})[ \t]+)*(?P<sur>{SURNAME})(?![\w-])")
-_WORD_START = re.compile(r"(?<![\w-])[A-ZÀ-Þ]")
+_GIVEN_AT = re.compile(rf"(?<![\w-]){GIVEN}")
 _INITIALS = re.compile(
     rf"(?<![\w-])(?P<init>(?:[A-Z]\.\s?){{1,4}})\s*(?:(?:{PREFIX})\s+)*(?P<sur>{SURNAME})(?![\w-])"
 )
@@ -85,7 +85,9 @@ def _add_person(ctx: Context, start: int, end: int, name: str, confidence: float
 
 def persons(ctx: Context) -> None:
     lex, text = ctx.lexicon, ctx.text
-    starts = [m.start() for m in _WORD_START.finditer(text)]
+    # where a full name can start: a known given name (the first given name of a match is
+    # always the longest one there, so no other start can match)
+    starts = [m.start() for m in _GIVEN_AT.finditer(text) if m.group() in lex.first_names]
     for regex in (_FULL2, _FULL):  # "Gert Jan Lankhorst" before "Gert Jan"
         for match in filter(None, (regex.match(text, pos) for pos in starts)):
             given = match.group("given").split()
