@@ -23,6 +23,8 @@ _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-ZÀ-Þ][a-zà-ÿ])")
 def tokenize(text: str) -> tuple[tuple[int, int, str], ...]:
     """Word tokens with offsets; a name glued to a lower-case prefix is a token too. Cached:
     every matcher of a document tokenises the same text."""
+    if _CAMEL.search(text) is None:  # nothing glued anywhere (a word's boundary is the text's)
+        return tuple((m.start(), m.end(), m.group()) for m in TOKEN.finditer(text))
     out = []
     for match in TOKEN.finditer(text):
         word = match.group(0)
@@ -81,12 +83,21 @@ class PhraseMatcher(Generic[V]):
         tokens = tokenize(text)
         words, lowered = _words(text)
         exact, folded = self._tries
+        prefixes = self._prefixes
+        # the tokens a phrase can start at, found in one pass (most tokens start none)
+        starts = tuple(prefixes)
+        candidates = [
+            i
+            for i, (word, low) in enumerate(zip(words, lowered, strict=True))
+            if word in exact or low in folded or (starts and low.startswith(starts))
+        ]
         taken_until = -1
-        for i, (start, _end, word) in enumerate(tokens):
+        for i in candidates:
+            start = tokens[i][0]
             if start < taken_until:
                 continue
             best = None
-            if word in exact:
+            if words[i] in exact:
                 best = _walk(exact, text, tokens, words, i)
             if lowered[i] in folded:
                 found = _walk(folded, text, tokens, lowered, i)
@@ -94,9 +105,9 @@ class PhraseMatcher(Generic[V]):
                     best = found
             if best is not None:
                 end, value = best
-            elif self._prefixes:
+            elif prefixes:
                 low = lowered[i]
-                for prefix, prefix_value in self._prefixes.items():
+                for prefix, prefix_value in prefixes.items():
                     if low.startswith(prefix):
                         end, value = start + len(prefix), prefix_value
                         break
