@@ -187,12 +187,14 @@ def promote(ctx: Context) -> None:
 
 def _promote_lists(ctx: Context, seg, index: int) -> None:
     lex, text = ctx.lexicon, ctx.text
-    items = [(s.start, s.end, s) for s in ctx.orgs_in(seg)]
-    items += [
+    named = [
         (a, b, None)
         for a, b, t in ctx.named.get(index, [])
         if not ctx.overlaps(a, b) and not _is_place_or_person(ctx, t)
     ]
+    if not named:  # nothing a list could promote
+        return
+    items = [(s.start, s.end, s) for s in ctx.orgs_in(seg)] + named
     items.sort(key=lambda x: x[0])
     groups: list[list[tuple[int, int, OrgSpan | None]]] = []
     for item in items:
@@ -200,7 +202,7 @@ def _promote_lists(ctx: Context, seg, index: int) -> None:
             groups[-1].append(item)
         else:
             groups.append([item])
-    cue = has_cue(lex.cue, seg.text)
+    cue = None  # asked once, when a group needs it
     for group in groups:
         known = [s for _, _, s in group if s is not None]
         candidates = []
@@ -228,6 +230,8 @@ def _promote_lists(ctx: Context, seg, index: int) -> None:
             continue
         noun = re.search(r"([\w-]+)\s+(?:(?:de|het)\s+)?$", text[seg.start : group[0][0]])
         noun_type = lex.type_nouns.get(noun.group(1).lower()) if noun else None
+        if not (len(known) >= 2 or noun_type) and cue is None:
+            cue = has_cue(lex.cue, seg.text)
         if len(known) >= 2 or noun_type or cue:
             for a, b in candidates:
                 _promote(

@@ -231,6 +231,11 @@ def _evidence_of(ctx: Context, span: OrgSpan, lead: Segment) -> Segment:
     return ctx.segments[ctx.segment_index(span.start)] if span.start >= lead.end else lead
 
 
+def _cue(lex, seg: Segment) -> bool:
+    """Whether the sentence ``seg`` has a partnership cue that is not negated."""
+    return has_cue(lex.cue, seg.text) and not _NEGATED.search(seg.text)
+
+
 def memberships(ctx: Context) -> None:
     lex, text = ctx.lexicon, ctx.text
     unnamed: list[tuple[frozenset[str], Segment]] = []
@@ -239,8 +244,10 @@ def memberships(ctx: Context) -> None:
     for index, seg in enumerate(ctx.segments):
         if index in done_items:
             continue
-        cue = has_cue(lex.cue, seg.text) and not _NEGATED.search(seg.text)
-        items = _list_items_after(ctx, index) if cue and seg.text.rstrip().endswith(":") else []
+        cue = None  # asked when needed: the cue expression is costly
+        if seg.text.rstrip().endswith(":"):
+            cue = _cue(lex, seg)
+        items = _list_items_after(ctx, index) if cue else []
         for item in items:
             _promote_item_names(ctx, item)
         spans = [s for s in ctx.orgs_in(seg) if s.rule != "implied"]
@@ -250,7 +257,7 @@ def memberships(ctx: Context) -> None:
         groups = _list_groups(ctx, spans)
         in_list = {id(s) for g in groups if len(g) >= 2 for s in g} | {id(s) for s in item_spans}
         big_subject = any(len(_distinct(g)) >= 3 and g[0].start - seg.start <= 12 for g in groups)
-        if not cue and not big_subject:
+        if not big_subject and not (_cue(lex, seg) if cue is None else cue):
             continue
         done_items.update(items)
         collab = _choose_collab(ctx, index, seg, spans or item_spans, in_list, big_subject)
