@@ -101,9 +101,11 @@ def _word_head(lex: Lexicon, word: str) -> tuple[str | None, bool]:
 
 
 @lru_cache(maxsize=4)
-def _multiword(generic: frozenset[str]) -> tuple[str, ...]:
-    """The generic nouns of more than one word, in the set's order."""
-    return tuple(g for g in generic if " " in g)
+def _multiword(generic: frozenset[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The generic nouns of more than one word, in the set's order, and each followed by
+    " van " (what a chunk that names one starts with)."""
+    nouns = tuple(g for g in generic if " " in g)
+    return nouns, tuple(g + " van " for g in nouns)
 
 
 def clean_piece(lex: Lexicon, text: str, start: int) -> tuple[int, str] | None:
@@ -111,10 +113,13 @@ def clean_piece(lex: Lexicon, text: str, start: int) -> tuple[int, str] | None:
     van ...") and connectors from the start of a chunk, and a trailing "in <place>"."""
     words = text.split(" ")
     offset = start
+    nouns, openings = _multiword(lex.generic)
     while words:
         low = words[0].lower()
         joined = " ".join(words).lower()
-        generic = next((g for g in _multiword(lex.generic) if joined.startswith(g + " van ")), None)
+        generic = None
+        if joined.startswith(openings):  # which one: the first in the set's order
+            generic = next(g for g, o in zip(nouns, openings, strict=True) if joined.startswith(o))
         if generic:  # "College van Bestuur van ..."
             drop = len(generic.split()) + 1
         elif (
