@@ -194,7 +194,7 @@ def test_full_names_start_only_at_a_known_given_name():
     # trying them at every capitalised word start finds the same names
     lex = load_lexicon()
     word_start = re.compile(r"(?<![\w-])[A-ZÀ-Þ]")
-    givens = sorted(lex.first_names)[:40] + ["Jan-Willem", "Anne-Marie"]
+    givens = [*sorted(lex.first_names)[:40], "Jan-Willem", "Anne-Marie"]
     others = ["Meer", "Vries", "Jansen-de Boer", "van der", "de", "ter", "Gemeente", "NHL",
               "Ä", "Éva", "x", "-", ".", "'t", "Groningen"]  # fmt: skip
     rng = random.Random(3)

@@ -23,7 +23,7 @@ _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-ZÀ-Þ][a-zà-ÿ])")
 def tokenize(text: str) -> tuple[tuple[int, int, str], ...]:
     """Word tokens with offsets; a name glued to a lower-case prefix is a token too. Cached:
     every matcher of a document tokenises the same text."""
-    if _CAMEL.search(text) is None:  # nothing glued anywhere (a word's boundary is the text's)
+    if _CAMEL.search(text) is None:  # no glued name in the text, so none in any of its words
         return tuple((m.start(), m.end(), m.group()) for m in TOKEN.finditer(text))
     out = []
     for match in TOKEN.finditer(text):
