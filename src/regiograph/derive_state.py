@@ -422,8 +422,10 @@ class DerivedUpdate:
     ) -> None:
         self.previous = previous
         self.counts = FactCounts() if previous is None else previous.counts
-        old = None if previous is None or previous_directory is None else previous_directory
-        self.pack = Pack(directory / FACTS_PACK, None if old is None else old / FACTS_PACK)
+        copy_from = None  # a full build has no previous pack to copy from
+        if previous is not None and previous_directory is not None:
+            copy_from = previous_directory / FACTS_PACK
+        self.pack = Pack(directory / FACTS_PACK, copy_from)
         #: document key -> where the previous build's documents of that key have their
         #: facts in its pack (those copied are taken out)
         self.old = contributions or {}
