@@ -397,12 +397,14 @@ def load_state(directory: Path) -> tuple[dict[str, Extraction], set[str]] | None
     base = set(state)
     if (directory / STATE_DELTA).exists():
         delta = read_pickle(directory / STATE_DELTA, tuple)
+        if delta is None:
+            return None
         try:
             added, removed = delta
             state.update(added)
             for key in removed:
                 del state[key]
-        except (ValueError, TypeError, KeyError):  # None or not an (added, removed) pair
+        except (ValueError, TypeError, KeyError):  # not an (added, removed) pair
             return None
     return state, base
 
