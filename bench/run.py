@@ -103,7 +103,7 @@ def run_area(area: str, work: Path, quick: bool) -> list[dict]:
         import bench_build
 
         if quick:
-            return bench_build.measure(work, docs=300, big=None)
+            return bench_build.measure(work, docs=300, big=None, repeat=1)
         return bench_build.measure(work)
     if area == "queries":
         import bench_queries
@@ -125,8 +125,8 @@ def run_area(area: str, work: Path, quick: bool) -> list[dict]:
 
 def _value(row: dict) -> str:
     value, unit = row["value"], row["unit"]
-    if isinstance(value, str):
-        return value
+    if isinstance(value, str):  # a range of figures ("169.9-181.0") or a word ("timeout")
+        return f"{value} {unit}".strip() if value[:1].isdigit() else value
     if isinstance(value, float):
         text = f"{value:,.2f}" if value < 100 else f"{value:,.0f}"
     else:
